@@ -1,0 +1,207 @@
+/* Events: what the engine tells the views.
+ *
+ * The pipeline (live session or file -> wire capture -> TCP reassembly -> TLS
+ * decoder) emits one event per fact: a packet, a record, a handshake message
+ * with its fields (each with offset and length inside the message bytes), a
+ * piece of key material with how it was derived, a stage boundary, a note or a
+ * decode error. Views (text, JSON Lines, TUI) consume them through a sink.
+ *
+ * An event handed to a sink is valid only during the emit call; a view that
+ * keeps events copies them with event_dup() and releases them with
+ * event_free(). All strings are NUL-terminated UTF-8; byte arrays carry their
+ * length.
+ */
+#ifndef TLSVIZ_EVENT_H
+#define TLSVIZ_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ev_type {
+	EV_CONN = 1,  /* a connection: endpoints, id */
+	EV_PACKET,    /* a captured TCP segment */
+	EV_GAP,       /* bytes missing in a direction's stream */
+	EV_RECORD,    /* a TLS record (header + fragment as on the wire) */
+	EV_HANDSHAKE, /* a complete handshake message, with fields */
+	EV_CCS,       /* change_cipher_spec */
+	EV_ALERT,     /* an alert (plaintext or decrypted) */
+	EV_APP_DATA,  /* a decrypted application_data record's plaintext */
+	EV_KEY,       /* one piece of key material */
+	EV_STAGE,     /* the session enters a stage (a flight) */
+	EV_NOTE,      /* information or a warning for the user */
+	EV_ERROR,     /* a decode or session error; decoding goes on */
+	EV_END,       /* the source is exhausted / the session finished */
+};
+
+enum dir { DIR_NONE = 0, DIR_C2S = 1, DIR_S2C = 2 };
+
+enum owner {
+	OWNER_NONE = 0,
+	OWNER_CLIENT,   /* derived inside the client */
+	OWNER_SERVER,   /* derived inside the server */
+	OWNER_OBSERVER, /* derived by tlsviz from a key log / RSA key */
+};
+
+/* One decoded field of a message; a flat list in pre-order with depth. */
+struct field {
+	uint8_t depth;     /* 0 = top level of the message */
+	const char *name;  /* "cipher_suite", "extension", "random", ... */
+	const char *value; /* human-readable value, may be NULL for groups */
+	uint32_t off;      /* offset inside the event's bytes (message incl. header) */
+	uint32_t len;      /* bytes covered */
+};
+
+struct ev_conn {
+	char client[64]; /* "127.0.0.1:51234" or "[::1]:51234" */
+	char server[64];
+	const char *source; /* "pcap", "netns", "tap", "file" */
+};
+
+struct ev_packet {
+	uint64_t frame;          /* 1-based frame number in the capture */
+	uint8_t tcp_flags;       /* TH_* bits */
+	uint32_t seq, ack;
+	uint16_t window;
+	const uint8_t *bytes;    /* the frame exactly as captured */
+	size_t len;
+	size_t payload_off;      /* TCP payload inside bytes */
+	size_t payload_len;
+};
+
+struct ev_gap {
+	uint64_t stream_off; /* where in the direction's stream */
+	uint64_t missing;    /* bytes lost */
+};
+
+struct ev_record {
+	uint64_t index;         /* 0-based record number in this direction */
+	uint64_t stream_off;    /* offset of the header in the TCP stream */
+	uint8_t content_type;   /* outer type as on the wire */
+	uint16_t version;       /* legacy_record_version */
+	uint16_t length;        /* fragment length */
+	const uint8_t *bytes;   /* header + fragment, as on the wire */
+	size_t len;
+	bool encrypted;         /* protected by the negotiated keys */
+	bool decrypted;         /* plaintext recovered and authenticated */
+	bool auth_failed;       /* keys known, tag/MAC did not verify */
+	uint8_t inner_type;     /* TLS 1.3 inner content type, or content_type */
+	const uint8_t *plain;   /* plaintext fragment when decrypted */
+	size_t plain_len;
+	uint32_t plain_off;     /* offset of plain[0] inside bytes when the
+				   fragment is cleartext; else 0 */
+	uint32_t nonce_off, nonce_len; /* explicit nonce / IV inside bytes */
+	uint32_t tag_off, tag_len;     /* auth tag or MAC inside bytes (0 if unknown) */
+	const char *why_not;    /* reason when encrypted and not decrypted */
+};
+
+struct ev_handshake {
+	uint8_t msg_type;        /* wire value; HRR keeps 2 */
+	const char *msg;         /* IANA snake_case: "client_hello", "hello_retry_request" */
+	const uint8_t *bytes;    /* whole message incl. 4-byte header, plaintext */
+	size_t len;
+	bool encrypted;          /* arrived inside protected records */
+	uint64_t record_index;   /* record (this dir) where the message starts */
+	uint32_t record_off;     /* offset of the message inside that record's
+				    plaintext fragment */
+	const struct field *fields;
+	size_t nfields;
+};
+
+struct ev_alert {
+	uint8_t level;
+	uint8_t desc;
+	const char *level_name; /* "warning", "fatal" */
+	const char *desc_name;  /* "close_notify", "bad_record_mac" */
+	bool encrypted;
+};
+
+struct ev_app_data {
+	uint64_t record_index;
+	const uint8_t *data;
+	size_t len;
+};
+
+struct ev_key {
+	const char *name;       /* snake_case: "client_handshake_traffic_secret" */
+	enum owner owner;
+	const uint8_t *value;
+	size_t len;
+	const char *label;      /* TLS label used ("c hs traffic"), or NULL */
+	const char *derivation; /* how: "HKDF-Expand-Label(handshake_secret, ...)" */
+	const char *stage;      /* stage name in which it came to exist, or NULL */
+};
+
+struct ev_stage {
+	uint32_t index;          /* 0-based */
+	const char *name;        /* "client_hello", "server_flight", ... */
+	const char *title;       /* "ClientHello", human */
+	enum dir dir;
+	bool held;               /* the flight waits for the user (step mode) */
+};
+
+struct ev_note {
+	const char *level; /* "info" or "warning" */
+	const char *text;
+};
+
+struct ev_error {
+	int code;          /* ERR_* */
+	const char *what;  /* err_name(code) */
+	const char *text;  /* message naming field and offset */
+	uint64_t offset;   /* stream offset, when known */
+};
+
+struct event {
+	enum ev_type type;
+	uint64_t seq;     /* assigned by the emitter: strictly increasing */
+	uint32_t conn;    /* connection id, 1-based; 0 = not connection-bound */
+	enum dir dir;
+	uint64_t ts_us;   /* capture/wall time in microseconds since epoch */
+	union {
+		struct ev_conn conn;
+		struct ev_packet packet;
+		struct ev_gap gap;
+		struct ev_record record;
+		struct ev_handshake hs;
+		struct ev_alert alert;
+		struct ev_app_data app;
+		struct ev_key key;
+		struct ev_stage stage;
+		struct ev_note note;
+		struct ev_error error;
+	} u;
+};
+
+/* A consumer of events. emit() must not keep pointers past its return. */
+struct sink {
+	void (*emit)(struct sink *self, const struct event *ev);
+};
+
+/* Deliver an event to a sink (NULL sink: dropped). */
+void sink_emit(struct sink *s, const struct event *ev);
+
+/* Deep copy of an event (strings, bytes, fields); NULL on allocation failure. */
+struct event *event_dup(const struct event *ev);
+/* Release a copy made by event_dup. */
+void event_free(struct event *ev);
+
+/* Stable snake_case name of an event type ("record", "handshake", ...). */
+const char *event_type_name(enum ev_type t);
+/* "c2s", "s2c" or NULL. */
+const char *dir_name(enum dir d);
+/* "client", "server", "observer" or NULL. */
+const char *owner_name(enum owner o);
+/* Microseconds since the epoch, wall clock. */
+uint64_t event_now_us(void);
+
+/* A sink that fans out to several sinks, in order. */
+struct sink_tee {
+	struct sink base;
+	struct sink *to[4];
+	int n;
+};
+void sink_tee_init(struct sink_tee *t);
+void sink_tee_add(struct sink_tee *t, struct sink *s);
+
+#endif
