@@ -1,0 +1,84 @@
+/* The engine: one pipeline from a source to the views.
+ *
+ *   live session (wolfSSL pair) ─┐
+ *                                ├─> wire capture ─> TCP reassembly ─> TLS decoder ─> events ─> view sink
+ *   capture file (pcap/pcapng) ──┘        (libpcap / netns / tap)
+ *
+ * Live mode is "replay of a growing capture" plus the insider key events the
+ * session emits. Worker threads (session, capture) only queue; everything
+ * reaches the view sink from the thread that calls engine_poll(), so views
+ * need no locking. The UI includes this header, never wolfSSL.
+ */
+#ifndef TLSVIZ_ENGINE_H
+#define TLSVIZ_ENGINE_H
+
+#include "core/event.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum engine_mode { ENGINE_LIVE = 0, ENGINE_REPLAY };
+
+enum engine_capture { ENGINE_CAPTURE_AUTO = 0, ENGINE_CAPTURE_PCAP, ENGINE_CAPTURE_NETNS, ENGINE_CAPTURE_TAP };
+
+struct engine_opts {
+	enum engine_mode mode;
+	/* live */
+	uint16_t tls_version;    /* 0x0304 or 0x0303 */
+	const char *suite, *group, *cert_type;
+	const char *cert_file, *key_file, *ca_file;
+	uint16_t port;
+	const char *path;
+	size_t body_bytes;
+	bool step;               /* hold each flight until engine_release() */
+	enum engine_capture capture;
+	const char *keylog_out;  /* --keylog FILE in live mode */
+	/* replay */
+	const char *file;
+	const char *keylog_in;   /* --keylog FILE in replay mode */
+	const char *rsa_key;
+	const char *export_dir;  /* --export-plaintext DIR */
+};
+
+struct engine_status {
+	const char *mode;        /* "live" or "replay" */
+	const char *source;      /* "pcap", "netns", "tap", "file" */
+	const char *device;      /* "lo" or the file name */
+	char version[16];        /* "TLS 1.3" or "" */
+	char suite[64];
+	char group[32];
+	uint64_t bytes_done, bytes_total; /* replay progress */
+	bool finished;
+	int result;              /* 0 or ERR_* of the session */
+};
+
+struct engine;
+
+/* Validate options and prepare the source (live: identity, listening socket,
+ * capture source; replay: open the file, read DSBs/key log/RSA key). Nothing
+ * runs yet. Errors: ERR_USAGE / ERR_IO / ERR_SYSTEM with err_msg(). */
+int engine_open(struct engine **out, const struct engine_opts *o, struct sink *view);
+/* Start: live session threads and capture; replay reading. */
+int engine_start(struct engine *e);
+/* A file descriptor that becomes readable when engine_poll has work. */
+int engine_fd(struct engine *e);
+/* Do up to budget units of work (packets/events), emitting events to the view.
+ * 1 while running, 0 once everything is finished and delivered, <0 on error. */
+int engine_poll(struct engine *e, int budget);
+/* Live step mode: 1 and the held stage if a flight waits at its gate. */
+int engine_pending(struct engine *e, struct ev_stage *out);
+/* Let the held flight go. */
+int engine_release(struct engine *e);
+/* Stop holding flights (run to the end). */
+void engine_release_all(struct engine *e);
+/* Load a key log while open: later records decrypt; returns entries added. */
+int engine_load_keylog(struct engine *e, const char *path);
+/* Save everything captured so far with its keys (pcapng + DSB). */
+int engine_save(struct engine *e, const char *path);
+/* Fill the status line facts. */
+void engine_status(struct engine *e, struct engine_status *st);
+/* Stop threads, wipe keys, free. */
+void engine_close(struct engine *e);
+
+#endif
