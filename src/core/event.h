@@ -60,6 +60,7 @@ struct ev_conn {
 
 struct ev_packet {
 	uint64_t frame;          /* 1-based frame number in the capture */
+	int linktype;            /* DLT_* of bytes */
 	uint8_t tcp_flags;       /* TH_* bits */
 	uint32_t seq, ack;
 	uint16_t window;
