@@ -1,0 +1,71 @@
+/* Handshake message parsers (RFC 8446 section 4, RFC 5246 section 7.4): each
+ * turns one complete message (4-byte header included) into a field list and
+ * records the connection facts the decoder needs in struct hs_info. */
+#ifndef TLSVIZ_TLS_HANDSHAKE_H
+#define TLSVIZ_TLS_HANDSHAKE_H
+
+#include "core/cursor.h"
+#include "core/event.h"
+#include "tls/fields.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct suite;
+
+/* Facts about the connection: some are inputs to the parsers (the negotiated
+ * version and suite decide a message's form), the rest are filled in. */
+struct hs_info {
+	/* negotiated so far (inputs) */
+	uint16_t version;           /* 0x0303 / 0x0304, 0 while unknown */
+	uint16_t suite_id;
+	const struct suite *suite;  /* NULL while unknown */
+	/* ClientHello */
+	bool have_cr;
+	uint8_t client_random[32];
+	uint8_t sid[32];
+	uint8_t sid_len;
+	bool ch_offers_tls13;
+	bool ch_early_data;
+	bool ch_psk;
+	/* ServerHello */
+	bool have_sr;
+	uint8_t server_random[32];
+	bool is_hrr;                /* the last server_hello was a HelloRetryRequest */
+	uint16_t sh_selected_version; /* from supported_versions, 0 if absent */
+	uint16_t group;             /* key share group (SH) or HRR selected group */
+	bool ems, etm;
+	bool sh_psk;
+	bool sh_sid_match;          /* SH echoes a non-empty CH session id (1.2 resumption) */
+	/* EncryptedExtensions */
+	bool ee_early_data;
+	/* ClientKeyExchange (RSA): points into the message, valid during parse */
+	const uint8_t *enc_pms;
+	size_t enc_pms_len;
+	/* KeyUpdate */
+	uint8_t ku_request;
+};
+
+/* Where an extension list sits: decides which form an extension takes. */
+enum ext_ctx {
+	EXT_CH, EXT_SH, EXT_HRR, EXT_EE, EXT_CERT, EXT_CR, EXT_NST,
+};
+
+/* Parse one message; returns 0 or an ERR_* (fields parsed so far are kept).
+ * *name gets the message name ("hello_retry_request" for an HRR). */
+int handshake_parse(struct hs_info *hi, enum dir dir, const uint8_t *msg,
+		    size_t len, struct fields *fl, const char **name);
+/* True when random is the HelloRetryRequest special value (SHA-256 of
+ * "HelloRetryRequest"). */
+bool handshake_is_hrr_random(const uint8_t random[32]);
+
+/* Parse the body of an extensions<..> vector (ext.c). */
+int ext_parse_list(struct cursor *c, enum ext_ctx ctx, int depth,
+		   struct fields *fl, struct hs_info *hi);
+/* Read a length-prefixed vector (prefix 1, 2 or 3 bytes) and add a "length"
+ * field for its prefix. */
+int hs_vec(struct cursor *c, int prefix, const char *what, struct cursor *sub,
+	   struct fields *fl, int depth);
+
+#endif
