@@ -262,7 +262,7 @@ static int half_segment(struct reasm *r, struct conn *c, enum dir d, int64_t sof
 		len -= (size_t)(h->next - off);
 		off = h->next;
 	}
-	if (off == h->next) {
+	if (off == h->next && (!h->ooo || h->ooo->off >= end)) {
 		deliver(r, c, d, data, len, off);
 		h->next = end;
 		if (trunc && r->ops.gap) {
@@ -273,7 +273,9 @@ static int half_segment(struct reasm *r, struct conn *c, enum dir d, int64_t sof
 		half_drain(r, c, d);
 		return 0;
 	}
+	/* buffered first: bytes already held win over this segment's */
 	TRY(half_buffer(r, h, off, data, len));
+	half_drain(r, c, d);
 	while (h->ooo && (h->buffered > r->cap_dir || r->total > REASM_MAX_BUFFERED_TOTAL))
 		half_skip_hole(r, c, d);
 	return 0;
