@@ -181,4 +181,75 @@ int protect_seal(struct protect *p, uint8_t content_type, const uint8_t *plain,
 /* Wipe keys. */
 void protect_wipe(struct protect *p);
 
+/* ---- additions (src/keys): helpers for the decoder, views and tests ---- */
+
+/* Largest digest tlsviz handles (SHA-384). */
+#define KEYS_MAX_HASH 48
+
+/* The whole registry, sorted by id; *n gets the entry count. */
+const struct suite *suite_table(size_t *n);
+/* Display names: "SHA-256", "AES-GCM", "ECDHE" ("none"/"unknown"/"other"). */
+const char *hash_name(enum hash_kind h);
+const char *cipher_name(enum cipher_kind c);
+const char *kex_name(enum kex_kind k);
+
+/* HMAC over the concatenation of parts (RFC 2104); out gets hash_len(h). */
+struct hmac_part {
+	const uint8_t *p;
+	size_t len;
+};
+int hmac_parts(enum hash_kind h, const uint8_t *key, size_t klen,
+	       const struct hmac_part *parts, size_t n, uint8_t *out);
+int hmac_once(enum hash_kind h, const uint8_t *key, size_t klen,
+	      const uint8_t *msg, size_t len, uint8_t *out);
+/* Constant-time equality of two byte strings. */
+bool bytes_equal_ct(const uint8_t *a, const uint8_t *b, size_t n);
+/* Wipe secret bytes (not optimized away). */
+void secure_wipe(void *p, size_t n);
+
+/* TLS 1.2 Finished verify_data (12 bytes): PRF(ms, label, handshake_hash),
+ * label "client finished" or "server finished". */
+int keysched_tls12_finished(enum hash_kind h, const uint8_t ms[48],
+			    const char *label, const uint8_t *handshake_hash,
+			    size_t hlen, uint8_t out[12]);
+
+/* HKDF-Expand (RFC 5869); outlen <= 255 * hash_len(h). */
+int hkdf_expand(enum hash_kind h, const uint8_t *prk, size_t prklen,
+		const uint8_t *info, size_t infolen, uint8_t *out, size_t outlen);
+/* The TLS 1.3 key schedule (RFC 8446 section 7.1). Every secret is
+ * hash_len(h) bytes. */
+/* Derive-Secret(secret, label, Messages) given Transcript-Hash(Messages) =
+ * thash (hash_len(h) bytes); thash NULL means the hash of no messages. */
+int keysched_tls13_derive_secret(enum hash_kind h, const uint8_t *secret,
+				 const char *label, const uint8_t *thash,
+				 uint8_t *out);
+/* Early Secret = HKDF-Extract(0, PSK); psk NULL/0 means no PSK (zeros). */
+int keysched_tls13_early_secret(enum hash_kind h, const uint8_t *psk,
+				size_t psklen, uint8_t *out);
+/* Handshake Secret = HKDF-Extract(Derive-Secret(early, "derived", ""), (EC)DHE). */
+int keysched_tls13_handshake_secret(enum hash_kind h, const uint8_t *early,
+				    const uint8_t *ecdhe, size_t ecdhe_len,
+				    uint8_t *out);
+/* Master Secret = HKDF-Extract(Derive-Secret(hs, "derived", ""), 0). */
+int keysched_tls13_master_secret(enum hash_kind h, const uint8_t *hs,
+				 uint8_t *out);
+/* finished_key = HKDF-Expand-Label(base_key, "finished", "", Hash.length). */
+int keysched_tls13_finished_key(enum hash_kind h, const uint8_t *base_key,
+				uint8_t *out);
+/* Finished verify_data = HMAC(finished_key(base_key), thash). */
+int keysched_tls13_finished(enum hash_kind h, const uint8_t *base_key,
+			    const uint8_t *thash, uint8_t *out);
+/* PSK of a ticket: HKDF-Expand-Label(resumption_master, "resumption",
+ * ticket_nonce, Hash.length). */
+int keysched_tls13_resumption_psk(enum hash_kind h, const uint8_t *res_master,
+				  const uint8_t *nonce, size_t nonce_len,
+				  uint8_t *out);
+
+/* Load a server RSA private key from memory (PEM or DER); origin names it
+ * in messages. */
+int keystore_load_rsa_key_mem(struct keystore *ks, const uint8_t *buf,
+			      size_t len, const char *origin);
+/* True when an RSA private key is loaded. */
+bool keystore_has_rsa(struct keystore *ks);
+
 #endif
