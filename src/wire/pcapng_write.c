@@ -46,7 +46,8 @@ static void blk_opt(struct blk *k, uint16_t code, const void *val, uint16_t len)
 {
 	blk_u16(k, code);
 	blk_u16(k, len);
-	memcpy(k->b + k->n, val, len);
+	if (len)
+		memcpy(k->b + k->n, val, len);
 	k->n += len;
 	while (k->n % 4)
 		k->b[k->n++] = 0;
