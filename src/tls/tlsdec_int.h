@@ -1,0 +1,95 @@
+/* Internals shared by tlsdec.c (records, messages, phases) and tlskeys.c
+ * (finding keys in the key store and opening protected records). */
+#ifndef TLSVIZ_TLS_TLSDEC_INT_H
+#define TLSVIZ_TLS_TLSDEC_INT_H
+
+#include "keys/keys.h"
+#include "tls/fields.h"
+#include "tls/handshake.h"
+#include "tls/record.h"
+#include "tls/tlsdec.h"
+
+/* Caps: one handshake message, the TLS 1.2 transcript kept for the EMS hash. */
+#define TLSDEC_HS_MAX (1u << 20)
+#define TLSDEC_TRANSCRIPT_MAX (1u << 18)
+#define TLSDEC_ENC_PMS_MAX 1024
+
+/* Which TLS 1.3 traffic keys protect a direction's records. */
+enum phase { PH_PLAIN = 0, PH_EARLY, PH_HS, PH_APP };
+
+struct dirst {
+	struct record_stream rs;
+	uint64_t rec_index;      /* index of the next record */
+	/* handshake reassembly */
+	uint8_t *hs;
+	size_t hs_len, hs_cap;
+	uint64_t hs_skip;        /* bytes of an over-cap message still to drop */
+	uint64_t hs_head_rec;    /* record where hs[0] arrived */
+	uint32_t hs_head_off;    /* offset of hs[0] in that record's plaintext */
+	bool hs_head_enc;
+	/* protection */
+	bool cipher_on;          /* TLS 1.2: after this direction's CCS */
+	enum phase ph;           /* TLS 1.3 */
+	unsigned gen;            /* application secret generation (KeyUpdate) */
+	uint64_t ph_records;     /* protected records seen since the keys changed */
+	bool keys;               /* prot holds loaded keys */
+	bool seq_unsure;         /* bytes were lost: the sequence number is a guess */
+	struct protect prot;
+	uint8_t secret[48];      /* current TLS 1.3 traffic secret */
+	size_t secret_len;
+};
+
+struct tlsdec {
+	uint32_t conn;
+	struct keystore *ks;
+	struct sink *out;
+	uint64_t evseq;
+	uint64_t ts;
+	struct dirst d[2];       /* [0] client to server, [1] server to client */
+	struct hs_info hi;
+	bool sh_seen;            /* a ServerHello (not an HRR) was parsed */
+	bool hrr_pending;        /* HRR seen, the second ClientHello not yet */
+	bool ee_seen;
+	uint64_t cur_rec_off;    /* stream offset of the record being decoded */
+	/* TLS 1.2 */
+	bool have_ms, have_kb;
+	uint8_t ms[48];
+	struct tls12_keys kb;
+	uint8_t *enc_pms;
+	size_t enc_pms_len;
+	uint8_t *transcript;
+	size_t tlen;
+	bool transcript_over, transcript_done;
+	uint8_t session_hash[48];
+	size_t session_hash_len;
+	/* scratch */
+	struct fields fl;
+	uint8_t plain[RECORD_MAX_FRAG + 64];
+	char why[160];
+	char name[64];
+};
+
+/* Index of a direction's state. */
+static inline struct dirst *tlsdec_dir(struct tlsdec *d, enum dir dir)
+{
+	return &d->d[dir == DIR_S2C ? 1 : 0];
+}
+
+/* Emit one event stamped with this connection, direction and time. */
+void tlsdec_emit(struct tlsdec *d, enum dir dir, struct event *ev);
+/* Emit an EV_ERROR with the current err_msg(). */
+void tlsdec_error(struct tlsdec *d, enum dir dir, int code, uint64_t offset);
+
+/* Open a protected record for dir in its current phase, loading keys
+ * lazily. 0 with res filled and plaintext in d->plain; ERR_NOKEY with
+ * *why set; ERR_AUTH when the keys are known and it does not verify. */
+int tlskeys_open(struct tlsdec *d, enum dir dir, const uint8_t *hdr, const uint8_t *frag,
+		 size_t len, struct protect_result *res, const char **why);
+/* A KeyUpdate was sent in dir: move to the next application secret. */
+void tlskeys_update(struct tlsdec *d, enum dir dir);
+/* The ClientKeyExchange is complete: keep what the TLS 1.2 master needs. */
+void tlskeys_cke(struct tlsdec *d);
+/* Forget the keys of dir (a new phase starts). */
+void tlskeys_reset_dir(struct dirst *st, enum phase ph);
+
+#endif
