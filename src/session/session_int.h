@@ -1,0 +1,158 @@
+/* Internals shared by session.c, session_keys.c and session_stage.c. */
+#ifndef TLSVIZ_SESSION_INT_H
+#define TLSVIZ_SESSION_INT_H
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/random.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "core/event.h"
+#include "session/certgen.h"
+#include "session/session.h"
+
+#define SESS_IO_TIMEOUT_MS 10000 /* every socket wait is bounded by this */
+#define SESS_MAX_SECRET 64
+#define SESS_MAX_PUB 512         /* ffdhe3072 public value fits */
+
+enum phase { PH_HANDSHAKE = 0, PH_APP, PH_CLOSE };
+
+enum group_kind { GRP_X25519 = 1, GRP_ECC, GRP_FFDHE };
+
+/* One stored secret an endpoint derived (to name later expansions of it). */
+struct named_secret {
+	char name[48];
+	uint8_t v[SESS_MAX_SECRET];
+	size_t len;
+};
+
+struct endpoint {
+	struct session *s;
+	enum owner owner;   /* OWNER_CLIENT or OWNER_SERVER */
+	enum dir dir;       /* direction of its writes */
+	WOLFSSL *ssl;
+	int fd;
+	pthread_t th;
+	bool started;
+	atomic_bool finished;
+	WC_RNG rng;
+	bool rng_ok;
+	/* flights */
+	bool read_since_write;
+	bool wrote;
+	enum phase phase, stage_phase;
+	int flights;
+	/* key schedule attribution (TLS 1.3) */
+	int extracts;
+	int derives;
+	struct named_secret sec[40];
+	int nsec;
+	/* ephemeral key share */
+	uint8_t priv[SESS_MAX_PUB], pub[SESS_MAX_PUB];
+	size_t priv_len, pub_len;
+	int ecc_curve;        /* wolfCrypt curve id for ECC keys */
+	enum group_kind gk;
+	bool premaster_done;  /* TLS 1.2 premaster/master reported */
+	bool ccs_sent;        /* later handshake records are encrypted */
+	int result;
+};
+
+struct gate {
+	bool active;
+	uint64_t ticket;
+	struct ev_stage st;
+	char name[40], title[96];
+};
+
+struct session {
+	/* options (strings copied) */
+	uint16_t version;
+	char suite_wolf[64];  /* wolfSSL name of the chosen suite */
+	char suite_iana[80];
+	bool suite_tls13;
+	int group_id;         /* WOLFSSL_ECC_X25519, ... */
+	char group_name[24];
+	enum group_kind gk;
+	enum cert_kind cert_kind;
+	char path[256];
+	size_t body_bytes;
+	bool step;
+	void (*on_wire)(void *ctx, enum dir dir, const uint8_t *data, size_t len);
+	void *on_wire_ctx;
+
+	struct sink *events;
+	struct keystore *ks;
+	struct keylog_writer *klw;
+	struct identity id;
+	bool user_files;
+	WOLFSSL_CTX *cctx, *sctx;
+	int lfd;
+	uint16_t port;
+	struct endpoint cli, srv;
+
+	pthread_mutex_t lock; /* gates, stage counters, client random */
+	pthread_cond_t cond;
+	pthread_mutex_t emit_lock;
+	struct gate gates[2]; /* [0] client, [1] server */
+	uint64_t next_ticket;
+	bool hold;            /* step mode still on */
+	atomic_bool stopping;
+	bool running;
+	uint32_t stage_index;
+	char cur_stage[40];
+	uint64_t seq;
+	int nfinished;
+
+	uint8_t client_random[32], server_random[32];
+	bool have_cr, have_sr;
+	bool ems;             /* TLS 1.2 extended master secret negotiated */
+	/* TLS 1.2 ephemeral public values as sent on the wire */
+	uint8_t ske_pub[SESS_MAX_PUB], cke_pub[SESS_MAX_PUB];
+	size_t ske_pub_len, cke_pub_len;
+	uint16_t ske_group;
+	uint8_t dh_p[SESS_MAX_PUB], dh_g[8];
+	size_t dh_p_len, dh_g_len;
+
+	char neg_version[16], neg_suite[80], neg_group[24];
+	bool negotiated;
+	int result;
+};
+
+/* session_opts.c: validate and copy the options (ERR_USAGE / ERR_IO). */
+int sess_opts_check(struct session *s, const struct session_opts *o);
+
+/* session.c */
+void sess_emit(struct session *s, struct event *ev);
+void sess_note(struct session *s, const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sess_error(struct session *s, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Block at the gate for a new flight of e (emits EV_STAGE). */
+void sess_stage_begin(struct endpoint *e, const char *name, const char *title);
+
+/* session_stage.c: look at bytes a side is about to write. */
+/* Name and title of the flight beginning with these bytes. */
+void stage_classify(struct endpoint *e, const uint8_t *buf, size_t len, const char **name,
+		    const char **title);
+/* Learn randoms, key shares and the transcript from outbound handshake
+ * records (TLS 1.2 key exchange values, client random). */
+void stage_observe(struct endpoint *e, const uint8_t *buf, size_t len);
+
+/* session_keys.c */
+/* Install the PK callbacks on a context. */
+void keys_install(WOLFSSL_CTX *ctx);
+/* Per-thread: bind the calling thread to its endpoint. */
+void keys_bind_thread(struct endpoint *e);
+/* Before bytes of e leave: make sure TLS 1.2 secrets are stored. */
+void keys_before_send(struct endpoint *e, const uint8_t *buf, size_t len);
+/* Emit one key event (and store NSS-labelled ones). */
+void keys_emit(struct endpoint *e, const char *name, const uint8_t *v, size_t len,
+	       const char *label, const char *derivation);
+/* Store a secret under an NSS label for the session's client random. */
+void keys_store(struct session *s, const char *nss_label, const uint8_t *v, size_t len);
+/* After the handshake: key facts only readable then (notes). */
+void keys_after_handshake(struct endpoint *e);
+
+#endif

@@ -1,0 +1,366 @@
+/* Key material of the live session, from wolfSSL's PK callbacks.
+ *
+ * Debian's wolfSSL has no secret/keylog callback, so tlsviz computes every
+ * HKDF step itself inside the HKDF-Extract and HKDF-Expand-Label callbacks
+ * (same result wolfSSL would get, now visible) and generates the ephemeral
+ * key shares in the key-generation callbacks. The expand callback carries no
+ * WOLFSSL*, so calls are attributed to the endpoint by thread (each endpoint
+ * has its own thread). TLS 1.2's master secret is read with wolfSSL_get_keys
+ * in the send callback, before the first encrypted record of that side.
+ */
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/curve25519.h>
+#include <wolfssl/wolfcrypt/dh.h>
+#include <wolfssl/wolfcrypt/ecc.h>
+#include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/hmac.h>
+#include <wolfssl/wolfcrypt/kdf.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/hex.h"
+#include "keys/keylog_write.h"
+#include "keys/keys.h"
+#include "session/session_int.h"
+
+static __thread struct endpoint *tl_ep;
+
+/* "client" or "server" for names and texts. */
+static const char *side(const struct endpoint *e)
+{
+	return e->owner == OWNER_CLIENT ? "client" : "server";
+}
+
+/* A secret this endpoint derived earlier, by value; NULL if none. */
+static const struct named_secret *find_by_value(const struct endpoint *e, const uint8_t *v, size_t len)
+{
+	for (int i = 0; i < e->nsec; i++)
+		if (e->sec[i].len == len && len && !memcmp(e->sec[i].v, v, len))
+			return &e->sec[i];
+	return NULL;
+}
+
+/* A secret this endpoint derived earlier, by name; NULL if none. */
+static const struct named_secret *find_by_name(const struct endpoint *e, const char *name)
+{
+	for (int i = 0; i < e->nsec; i++)
+		if (!strcmp(e->sec[i].name, name))
+			return &e->sec[i];
+	return NULL;
+}
+
+void keys_store(struct session *s, const char *nss_label, const uint8_t *v, size_t len)
+{
+	uint8_t cr[32], old[SESS_MAX_SECRET];
+	bool have;
+	int n;
+
+	pthread_mutex_lock(&s->lock);
+	have = s->have_cr;
+	memcpy(cr, s->client_random, 32);
+	if (!have) {
+		pthread_mutex_unlock(&s->lock);
+		sess_note(s, "warning", "%s derived before the client random was seen: not stored", nss_label);
+		return;
+	}
+	/* both endpoints derive the same secrets: store each once */
+	n = s->ks ? keystore_get(s->ks, nss_label, cr, 32, old, sizeof old) : -1;
+	if (s->ks && !(n == (int)len && !memcmp(old, v, len)))
+		(void)keystore_put(s->ks, nss_label, cr, 32, v, len);
+	if (s->klw)
+		(void)keylog_writer_add(s->klw, nss_label, cr, v, len);
+	pthread_mutex_unlock(&s->lock);
+	explicit_bzero(old, sizeof old);
+}
+
+void keys_emit(struct endpoint *e, const char *name, const uint8_t *v, size_t len, const char *label,
+	       const char *derivation)
+{
+	struct session *s = e->s;
+	struct event ev = { .type = EV_KEY, .dir = e->dir };
+	char stage[40];
+	const struct named_secret *old = find_by_name(e, name);
+
+	if (old && old->len == len && !memcmp(old->v, v, len))
+		return; /* wolfSSL recomputed it (e.g. to verify): shown once */
+	if (len <= SESS_MAX_SECRET && (size_t)e->nsec < sizeof e->sec / sizeof e->sec[0]) {
+		struct named_secret *n = &e->sec[e->nsec++];
+
+		snprintf(n->name, sizeof n->name, "%s", name);
+		memcpy(n->v, v, len);
+		n->len = len;
+	}
+	pthread_mutex_lock(&s->lock);
+	snprintf(stage, sizeof stage, "%s", s->cur_stage);
+	pthread_mutex_unlock(&s->lock);
+	ev.u.key.name = name;
+	ev.u.key.owner = e->owner;
+	ev.u.key.value = v;
+	ev.u.key.len = len;
+	ev.u.key.label = label;
+	ev.u.key.derivation = derivation;
+	ev.u.key.stage = stage[0] ? stage : NULL;
+	sess_emit(s, &ev);
+}
+
+/* Digest length of a wolfSSL HMAC type. */
+static size_t digest_len(int digest)
+{
+	switch (digest) {
+	case WC_SHA384:
+		return 48;
+	case WC_SHA512:
+		return 64;
+	default:
+		return 32;
+	}
+}
+
+/* HKDF-Extract callback: early, handshake and master secret (TLS 1.3). */
+static int cb_extract(byte *prk, const byte *salt, word32 salt_len, byte *ikm, word32 ikm_len, int digest,
+		      void *ctx)
+{
+	struct endpoint *e = ctx ? ctx : tl_ep;
+	uint8_t ikm_copy[SESS_MAX_PUB];
+	size_t hl = digest_len(digest), il = ikm_len;
+	const struct named_secret *parent;
+	char deriv[256];
+	int ret;
+
+	if (il > sizeof ikm_copy)
+		il = 0;
+	if (il)
+		memcpy(ikm_copy, ikm, il);
+	ret = wc_Tls13_HKDF_Extract(prk, salt, (int)salt_len, ikm, (int)ikm_len, digest);
+	if (ret != 0 || !e)
+		return ret;
+	parent = salt_len ? find_by_value(e, salt, salt_len) : NULL;
+	if (parent && !strcmp(parent->name, "early_derived_secret")) {
+		const char *what = e->s->gk == GRP_FFDHE ? "dhe_shared_secret" : "ecdhe_shared_secret";
+
+		snprintf(deriv, sizeof deriv, "%s(own ephemeral private key, peer key_share) for %s",
+			 e->s->gk == GRP_FFDHE ? "DH" : (e->s->gk == GRP_X25519 ? "X25519" : "ECDH"),
+			 e->s->group_name);
+		if (il)
+			keys_emit(e, what, ikm_copy, il, NULL, deriv);
+		snprintf(deriv, sizeof deriv, "HKDF-Extract(salt=early_derived_secret, IKM=%s)", what);
+		keys_emit(e, "handshake_secret", prk, hl, NULL, deriv);
+	} else if (parent && !strcmp(parent->name, "handshake_derived_secret")) {
+		keys_emit(e, "master_secret", prk, hl, NULL,
+			  "HKDF-Extract(salt=handshake_derived_secret, IKM=0 (Hash.length zero bytes))");
+	} else if (!find_by_name(e, "early_secret")) {
+		keys_emit(e, "early_secret", prk, hl, NULL,
+			  "HKDF-Extract(salt=0, IKM=0 (no PSK: Hash.length zero bytes))");
+	}
+	explicit_bzero(ikm_copy, sizeof ikm_copy);
+	return 0;
+}
+
+struct expand_name {
+	const char *label;
+	const char *name;    /* result */
+	const char *context; /* what the info is */
+	const char *nss;     /* key log label, or NULL */
+};
+
+static const struct expand_name expand_names[] = {
+	{ "c hs traffic", "client_handshake_traffic_secret", "Transcript-Hash(ClientHello..ServerHello)", KL_CLIENT_HS },
+	{ "s hs traffic", "server_handshake_traffic_secret", "Transcript-Hash(ClientHello..ServerHello)", KL_SERVER_HS },
+	{ "c ap traffic", "client_application_traffic_secret_0", "Transcript-Hash(ClientHello..server Finished)", KL_CLIENT_AP },
+	{ "s ap traffic", "server_application_traffic_secret_0", "Transcript-Hash(ClientHello..server Finished)", KL_SERVER_AP },
+	{ "exp master", "exporter_master_secret", "Transcript-Hash(ClientHello..server Finished)", KL_EXPORTER },
+	{ "res master", "resumption_master_secret", "Transcript-Hash(ClientHello..client Finished)", NULL },
+	{ "e exp master", "early_exporter_master_secret", "Transcript-Hash(ClientHello)", NULL },
+	{ "c e traffic", "client_early_traffic_secret", "Transcript-Hash(ClientHello)", NULL },
+	{ "ext binder", "binder_key", "Transcript-Hash(\"\")", NULL },
+	{ "res binder", "binder_key", "Transcript-Hash(\"\")", NULL },
+};
+
+/* Name of the output of key/iv/finished/derived from its parent secret. */
+static void child_name(const char *parent, const char *label, char *out, size_t cap)
+{
+	char base[48];
+	char *p;
+
+	snprintf(base, sizeof base, "%s", parent);
+	if (!strcmp(label, "finished")) {
+		/* client_handshake_traffic_secret -> client_finished_key */
+		p = strchr(base, '_');
+		if (p)
+			*p = 0;
+		snprintf(out, cap, "%s_finished_key", base);
+		return;
+	}
+	if (!strcmp(label, "derived")) {
+		/* early_secret -> early_derived_secret */
+		p = strstr(base, "_secret");
+		if (p)
+			*p = 0;
+		snprintf(out, cap, "%s_derived_secret", base);
+		return;
+	}
+	if (!strcmp(label, "traffic upd")) {
+		snprintf(out, cap, "%s_next", base);
+		return;
+	}
+	/* client_handshake_traffic_secret -> client_handshake_traffic_key / _iv,
+	 * client_application_traffic_secret_0 -> client_application_traffic_key_0 */
+	p = strstr(base, "secret");
+	if (p) {
+		*p = 0;
+		snprintf(out, cap, "%s%s%s", base, label, p + 6);
+	} else {
+		snprintf(out, cap, "%s_%s", base, label);
+	}
+}
+
+/* HKDF-Expand-Label callback: every derived TLS 1.3 secret, key and IV. */
+static int cb_expand(byte *okm, word32 okm_len, const byte *prk, word32 prk_len, const byte *protocol,
+		     word32 protocol_len, const byte *label, word32 label_len, const byte *info,
+		     word32 info_len, int digest, int sd)
+{
+	struct endpoint *e = tl_ep;
+	const struct named_secret *parent;
+	char lab[32], name[128], deriv[400], ih[2 * 64 + 1];
+	const char *nss = NULL;
+	int ret;
+
+	(void)sd;
+	ret = wc_Tls13_HKDF_Expand_Label(okm, okm_len, prk, prk_len, protocol, protocol_len, label, label_len,
+					 info, info_len, digest);
+	if (ret != 0 || !e || label_len >= sizeof lab || okm_len > SESS_MAX_SECRET)
+		return ret;
+	memcpy(lab, label, label_len);
+	lab[label_len] = 0;
+	parent = find_by_value(e, prk, prk_len);
+	ih[0] = 0;
+	if (info_len <= 64)
+		hex_encode(info, info_len, ih);
+	for (size_t i = 0; i < sizeof expand_names / sizeof expand_names[0]; i++) {
+		if (strcmp(lab, expand_names[i].label))
+			continue;
+		snprintf(name, sizeof name, "%s", expand_names[i].name);
+		snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"%s\", %s = %s, %u)",
+			 parent ? parent->name : "?", lab, expand_names[i].context, ih, okm_len);
+		nss = expand_names[i].nss;
+		goto emit;
+	}
+	if (!strcmp(lab, "resumption")) {
+		snprintf(name, sizeof name, "resumption_psk");
+		snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(resumption_master_secret, \"resumption\", ticket_nonce = %s, %u)",
+			 ih, okm_len);
+		goto emit;
+	}
+	child_name(parent ? parent->name : "unknown_secret", lab, name, sizeof name);
+	if (!strcmp(lab, "derived"))
+		snprintf(deriv, sizeof deriv, "Derive-Secret(%s, \"derived\", \"\") = HKDF-Expand-Label(%s, \"derived\", Transcript-Hash(\"\") = %s, %u)",
+			 parent ? parent->name : "?", parent ? parent->name : "?", ih, okm_len);
+	else
+		snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"%s\", \"\", %u)", parent ? parent->name : "?",
+			 lab, okm_len);
+emit:
+	/* into the keystore first: the record it protects may be written next */
+	if (nss)
+		keys_store(e->s, nss, okm, okm_len);
+	keys_emit(e, name, okm, okm_len, lab, deriv);
+	return 0;
+}
+
+/* Report a freshly generated ephemeral key pair. */
+static void emit_keypair(struct endpoint *e, const char *algo)
+{
+	char name[64], deriv[200];
+
+	snprintf(name, sizeof name, "%s_ephemeral_private_key", side(e));
+	snprintf(deriv, sizeof deriv, "%s key generation with the %s's random number generator", algo, side(e));
+	if (e->priv_len)
+		keys_emit(e, name, e->priv, e->priv_len, NULL, deriv);
+	snprintf(name, sizeof name, "%s_ephemeral_public_key", side(e));
+	snprintf(deriv, sizeof deriv, "%s public key from %s_ephemeral_private_key (sent as key share)", algo, side(e));
+	keys_emit(e, name, e->pub, e->pub_len, NULL, deriv);
+}
+
+/* X25519 key share generation (TLS 1.3 key_share, TLS 1.2 ECDHE). */
+static int cb_x25519_keygen(WOLFSSL *ssl, curve25519_key *key, unsigned int key_sz, void *ctx)
+{
+	struct endpoint *e = tl_ep;
+	word32 pl = sizeof e->priv, ql = sizeof e->pub;
+	int ret;
+
+	(void)ssl;
+	(void)ctx;
+	if (!e || !e->rng_ok)
+		return BAD_FUNC_ARG;
+	ret = wc_curve25519_make_key(&e->rng, (int)key_sz, key);
+	if (ret != 0)
+		return ret;
+	if (wc_curve25519_export_private_raw_ex(key, e->priv, &pl, EC25519_LITTLE_ENDIAN) == 0 &&
+	    wc_curve25519_export_public_ex(key, e->pub, &ql, EC25519_LITTLE_ENDIAN) == 0) {
+		e->priv_len = pl;
+		e->pub_len = ql;
+		e->gk = GRP_X25519;
+		emit_keypair(e, "X25519");
+	}
+	return 0;
+}
+
+/* ECC (P-256/384/521) key share generation. */
+static int cb_ecc_keygen(WOLFSSL *ssl, ecc_key *key, unsigned int key_sz, int curve, void *ctx)
+{
+	struct endpoint *e = tl_ep;
+	word32 pl = sizeof e->priv, ql = sizeof e->pub;
+	int ret;
+
+	(void)ssl;
+	(void)ctx;
+	if (!e || !e->rng_ok)
+		return BAD_FUNC_ARG;
+	ret = wc_ecc_make_key_ex(&e->rng, (int)key_sz, key, curve);
+	if (ret != 0)
+		return ret;
+	if (wc_ecc_export_private_only(key, e->priv, &pl) == 0 && wc_ecc_export_x963(key, e->pub, &ql) == 0) {
+		e->priv_len = pl;
+		e->pub_len = ql;
+		e->ecc_curve = curve;
+		e->gk = GRP_ECC;
+		emit_keypair(e, "ECDH");
+	}
+	return 0;
+}
+
+/* Finite-field DH key pair generation (TLS 1.2 DHE). */
+static int cb_dh_keygen(DhKey *key, WC_RNG *rng, byte *priv, word32 *priv_sz, byte *pub, word32 *pub_sz)
+{
+	struct endpoint *e = tl_ep;
+	int ret = wc_DhGenerateKeyPair(key, rng, priv, priv_sz, pub, pub_sz);
+
+	if (ret != 0 || !e || *priv_sz > sizeof e->priv || *pub_sz > sizeof e->pub)
+		return ret;
+	memcpy(e->priv, priv, *priv_sz);
+	memcpy(e->pub, pub, *pub_sz);
+	e->priv_len = *priv_sz;
+	e->pub_len = *pub_sz;
+	e->gk = GRP_FFDHE;
+	emit_keypair(e, "Finite-field DH");
+	return 0;
+}
+
+void keys_install(WOLFSSL_CTX *ctx)
+{
+	wolfSSL_CTX_SetHKDFExtractCb(ctx, cb_extract);
+	wolfSSL_CTX_SetHKDFExpandLabelCb(ctx, cb_expand);
+	wolfSSL_CTX_SetX25519KeyGenCb(ctx, cb_x25519_keygen);
+	wolfSSL_CTX_SetEccKeyGenCb(ctx, cb_ecc_keygen);
+	wolfSSL_CTX_SetDhGenerateKeyPair(ctx, cb_dh_keygen);
+}
+
+void keys_bind_thread(struct endpoint *e)
+{
+	tl_ep = e;
+	if (!e->rng_ok)
+		e->rng_ok = wc_InitRng(&e->rng) == 0;
+}
+
