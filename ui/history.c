@@ -1,0 +1,425 @@
+/* The TUI's event history: copies of every event the engine emits, and the
+ * stages (live: EV_STAGE; replay: flights of records) derived from it. */
+#include "ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HIST_MAX ((size_t)1 << 22) /* events kept; beyond it new ones are counted, not kept */
+
+/* Remember a connection the first time it is announced. */
+static void hist_note_conn(struct ui *u, const struct event *ev)
+{
+	for (size_t i = 0; i < u->nconns; i++)
+		if (u->conns[i] == ev->conn)
+			return;
+	if (u->nconns >= sizeof u->conns / sizeof u->conns[0])
+		return;
+	u->conns[u->nconns] = ev->conn;
+	snprintf(u->conn_label[u->nconns], sizeof u->conn_label[0], "#%u %s -> %s", (unsigned)ev->conn,
+		 ev->u.conn.client, ev->u.conn.server);
+	u->nconns++;
+	if (!u->conn)
+		u->conn = ev->conn;
+}
+
+/* The view sink: copy the event into the history (engine_poll's thread). */
+static void hist_emit(struct sink *s, const struct event *ev)
+{
+	struct ui *u = (struct ui *)((char *)s - offsetof(struct ui, sink));
+	struct event *c;
+
+	if (ev->type == EV_CONN)
+		hist_note_conn(u, ev);
+	if (u->nev >= HIST_MAX) {
+		u->dropped++;
+		return;
+	}
+	if (u->nev == u->cap) {
+		size_t ncap = u->cap ? u->cap * 2 : 1024;
+		struct event **n = realloc(u->ev, ncap * sizeof *n);
+
+		if (!n) {
+			u->dropped++;
+			return;
+		}
+		u->ev = n;
+		u->cap = ncap;
+	}
+	c = event_dup(ev);
+	if (!c) {
+		u->dropped++;
+		return;
+	}
+	u->ev[u->nev++] = c;
+	u->dirty = true;
+	u->redraw = true;
+}
+
+/* Point the UI's sink at the history. */
+void hist_init_sink(struct ui *u)
+{
+	u->sink.emit = hist_emit;
+}
+
+/* Forget every event (restart). */
+void hist_clear(struct ui *u)
+{
+	for (size_t i = 0; i < u->nev; i++)
+		event_free(u->ev[i]);
+	free(u->ev);
+	u->ev = NULL;
+	u->nev = u->cap = 0;
+	free(u->stages);
+	u->stages = NULL;
+	u->nstages = u->stcap = 0;
+	u->nconns = 0;
+	u->conn = 0;
+	u->live_stages = false;
+	u->dropped = 0;
+	u->dirty = true;
+}
+
+/* The event at index i if it belongs to the selected connection. */
+const struct event *hist_get(struct ui *u, size_t i)
+{
+	const struct event *e;
+
+	if (i >= u->nev)
+		return NULL;
+	e = u->ev[i];
+	if (e->conn && u->conn && e->conn != u->conn)
+		return NULL;
+	return e;
+}
+
+/* Append a stage starting at history index first. */
+static struct stage *stage_push(struct ui *u, size_t first)
+{
+	struct stage *s;
+
+	if (u->nstages == u->stcap) {
+		size_t ncap = u->stcap ? u->stcap * 2 : 16;
+		struct stage *n = realloc(u->stages, ncap * sizeof *n);
+
+		if (!n)
+			return NULL;
+		u->stages = n;
+		u->stcap = ncap;
+	}
+	s = &u->stages[u->nstages++];
+	memset(s, 0, sizeof *s);
+	s->first = first;
+	s->end = first;
+	s->ev_stage = SIZE_MAX;
+	return s;
+}
+
+/* "client_hello" -> "ClientHello". */
+static void camel(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+	bool up = true;
+
+	for (; *in && o + 1 < cap; in++) {
+		if (*in == '_') {
+			up = true;
+			continue;
+		}
+		out[o++] = up && *in >= 'a' && *in <= 'z' ? (char)(*in - 32) : *in;
+		up = false;
+	}
+	out[o] = '\0';
+}
+
+enum kind { K_NONE = 0, K_HS, K_APP, K_ALERT, K_UNKNOWN };
+
+/* What a record carries, as far as the decoder could tell. */
+static enum kind record_kind(const struct ev_record *r)
+{
+	uint8_t t = r->encrypted ? (r->decrypted ? r->inner_type : 0) : r->content_type;
+
+	if (r->encrypted && !r->decrypted)
+		return K_UNKNOWN;
+	switch (t) {
+	case 20:
+	case 22:
+		return K_HS;
+	case 21:
+		return K_ALERT;
+	case 23:
+		return K_APP;
+	default:
+		return K_UNKNOWN;
+	}
+}
+
+/* Name and title a replay flight after what it carries. */
+static void flight_name(struct ui *u, struct stage *s)
+{
+	const char *first_msg = NULL;
+	bool app = false, alert = false, close = false, syn = false;
+	char title[96] = "", part[40];
+
+	for (size_t i = s->first; i < s->end; i++) {
+		const struct event *e = hist_get(u, i);
+
+		if (!e)
+			continue;
+		if (e->type == EV_HANDSHAKE && e->u.hs.msg) {
+			if (!first_msg)
+				first_msg = e->u.hs.msg;
+			camel(e->u.hs.msg, part, sizeof part);
+			if (strlen(title) + strlen(part) + 3 < sizeof title) {
+				if (title[0])
+					strcat(title, ", ");
+				strcat(title, part);
+			}
+		} else if (e->type == EV_RECORD) {
+			enum kind k = record_kind(&e->u.record);
+
+			app |= k == K_APP || k == K_UNKNOWN;
+			alert |= k == K_ALERT;
+		} else if (e->type == EV_ALERT && e->u.alert.desc == 0) {
+			close = true;
+		} else if (e->type == EV_PACKET && (e->u.packet.tcp_flags & TH_SYN)) {
+			syn = true;
+		}
+	}
+	if (syn && !first_msg && !app) {
+		snprintf(s->name, sizeof s->name, "tcp_handshake");
+		snprintf(s->title, sizeof s->title, "TCP handshake");
+		return;
+	}
+	if (first_msg) {
+		const char *n = first_msg;
+
+		if (!strcmp(n, "client_hello") || !strcmp(n, "hello_retry_request"))
+			;
+		else if (!strcmp(n, "server_hello"))
+			n = "server_hello_flight";
+		else if (s->dir == DIR_C2S)
+			n = "client_finished";
+		else if (!strcmp(n, "new_session_ticket") && hist_version(u) == 0x0304)
+			;
+		else if (!strcmp(n, "new_session_ticket") || !strcmp(n, "finished"))
+			n = "server_finished";
+		else if (hist_version(u) == 0x0304)
+			n = "server_hello_flight";
+		snprintf(s->name, sizeof s->name, "%s", n);
+		snprintf(s->title, sizeof s->title, "%s", title);
+		return;
+	}
+	if (close || alert) {
+		snprintf(s->name, sizeof s->name, close ? "close_notify" : "alert");
+		snprintf(s->title, sizeof s->title, close ? "Alert close_notify" : "Alert");
+		return;
+	}
+	snprintf(s->name, sizeof s->name, s->dir == DIR_C2S ? "http_request" : "http_response");
+	snprintf(s->title, sizeof s->title, s->dir == DIR_C2S ? "Application data (request)" : "Application data (response)");
+}
+
+/* Stages from EV_STAGE events: everything after one belongs to it. */
+static void rebuild_live(struct ui *u)
+{
+	struct stage *cur = NULL;
+
+	for (size_t i = 0; i < u->nev; i++) {
+		const struct event *e = hist_get(u, i);
+
+		if (e && e->type == EV_STAGE) {
+			if (cur && cur->ev_stage != SIZE_MAX && u->ev[cur->ev_stage]->u.stage.index == e->u.stage.index) {
+				cur->held = e->u.stage.held; /* the same stage again: its gate opened */
+				cur->end = i + 1;
+				continue;
+			}
+			cur = stage_push(u, u->nstages ? i : 0);
+			if (!cur)
+				return;
+			cur->ev_stage = i;
+			cur->dir = e->u.stage.dir;
+			cur->held = e->u.stage.held;
+			snprintf(cur->name, sizeof cur->name, "%s", e->u.stage.name ? e->u.stage.name : "stage");
+			snprintf(cur->title, sizeof cur->title, "%s", e->u.stage.title ? e->u.stage.title : cur->name);
+		}
+		if (cur)
+			cur->end = i + 1;
+	}
+}
+
+/* Stages of a capture: the TCP handshake, then one per flight (direction or
+ * content kind changes). */
+static void rebuild_replay(struct ui *u)
+{
+	struct stage *cur = NULL;
+	enum kind kind = K_NONE;
+
+	for (size_t i = 0; i < u->nev; i++) {
+		const struct event *e = hist_get(u, i);
+		bool start = false;
+
+		if (!e)
+			continue;
+		if (e->type == EV_PACKET && (e->u.packet.tcp_flags & TH_SYN) && !cur) {
+			start = true;
+			kind = K_NONE;
+		} else if (e->type == EV_RECORD) {
+			enum kind k = record_kind(&e->u.record);
+
+			if (!cur || cur->dir != e->dir || (k != K_UNKNOWN && kind != K_NONE && kind != K_UNKNOWN && k != kind) ||
+			    (cur->dir == DIR_NONE))
+				start = true;
+			if (k != K_UNKNOWN || start)
+				kind = k;
+		}
+		if (start) {
+			if (e->type == EV_RECORD && cur && cur->dir == DIR_NONE) {
+				cur->dir = DIR_C2S; /* the TCP handshake stage */
+			}
+			cur = stage_push(u, u->nstages ? i : 0);
+			if (!cur)
+				return;
+			cur->dir = e->type == EV_RECORD ? e->dir : DIR_NONE;
+		}
+		if (cur)
+			cur->end = i + 1;
+	}
+	for (size_t s = 0; s < u->nstages; s++) {
+		if (u->stages[s].dir == DIR_NONE)
+			u->stages[s].dir = DIR_C2S;
+		flight_name(u, &u->stages[s]);
+	}
+}
+
+/* Recompute the stages of the selected connection after new events. */
+void hist_rebuild(struct ui *u)
+{
+	size_t old = u->nstages;
+
+	if (!u->dirty)
+		return;
+	u->dirty = false;
+	u->nstages = 0;
+	u->live_stages = false;
+	for (size_t i = 0; i < u->nev && !u->live_stages; i++)
+		u->live_stages = u->ev[i]->type == EV_STAGE;
+	if (u->live_stages)
+		rebuild_live(u);
+	else
+		rebuild_replay(u);
+	if (u->follow && u->nstages)
+		u->sel_stage = u->nstages - 1;
+	if (u->sel_stage >= u->nstages)
+		u->sel_stage = u->nstages ? u->nstages - 1 : 0;
+	if (u->nstages != old)
+		u->redraw = true;
+}
+
+/* The record a handshake/app-data/alert event lives in, -1 if none. */
+long hist_record_of(struct ui *u, size_t i)
+{
+	const struct event *e = hist_get(u, i);
+	uint64_t idx;
+
+	if (!e)
+		return -1;
+	if (e->type == EV_RECORD)
+		return (long)i;
+	if (e->type == EV_HANDSHAKE)
+		idx = e->u.hs.record_index;
+	else if (e->type == EV_APP_DATA)
+		idx = e->u.app.record_index;
+	else if (e->type == EV_ALERT || e->type == EV_CCS) {
+		/* no index in the event: the nearest earlier record of that direction */
+		for (size_t j = i; j-- > 0;) {
+			const struct event *r = hist_get(u, j);
+
+			if (r && r->type == EV_RECORD && r->dir == e->dir)
+				return (long)j;
+		}
+		return -1;
+	} else
+		return -1;
+	for (size_t j = i + 1; j-- > 0;) {
+		const struct event *r = hist_get(u, j);
+
+		if (r && r->type == EV_RECORD && r->dir == e->dir && r->u.record.index == idx)
+			return (long)j;
+	}
+	for (size_t j = i + 1; j < u->nev; j++) {
+		const struct event *r = hist_get(u, j);
+
+		if (r && r->type == EV_RECORD && r->dir == e->dir && r->u.record.index == idx)
+			return (long)j;
+	}
+	return -1;
+}
+
+/* The stage holding history index i. */
+size_t hist_stage_of(struct ui *u, size_t i)
+{
+	for (size_t s = 0; s < u->nstages; s++)
+		if (i >= u->stages[s].first && i < u->stages[s].end)
+			return s;
+	return u->nstages ? u->nstages - 1 : 0;
+}
+
+/* The negotiated version: engine status, then the ServerHello fields. */
+uint16_t hist_version(struct ui *u)
+{
+	if (!strcmp(u->st.version, "TLS 1.3"))
+		return 0x0304;
+	if (!strcmp(u->st.version, "TLS 1.2"))
+		return 0x0303;
+	if (u->opts.engine.mode == ENGINE_LIVE && u->opts.engine.tls_version)
+		return u->opts.engine.tls_version;
+	return 0;
+}
+
+/* The names the live session gives its flights (src/session/session_stage.c);
+ * replay flights are named the same way. */
+static const char *const stages13[] = {
+	"tcp_handshake", "client_hello", "server_hello_flight", "client_finished", "new_session_ticket",
+	"http_request", "http_response", "close_notify", NULL,
+};
+static const char *const stages12[] = {
+	"tcp_handshake", "client_hello", "server_hello_flight", "client_finished", "server_finished",
+	"http_request", "http_response", "close_notify", NULL,
+};
+
+/* Stage names expected for a version. */
+const char *const *hist_expected(uint16_t version)
+{
+	return version == 0x0303 ? stages12 : stages13;
+}
+
+/* True if a reached stage has this name. */
+bool hist_stage_reached(struct ui *u, const char *name)
+{
+	for (size_t s = 0; s < u->nstages; s++)
+		if (!strcmp(u->stages[s].name, name))
+			return true;
+	return false;
+}
+
+/* Stages reached plus expected ones not reached yet. */
+size_t hist_total_stages(struct ui *u)
+{
+	size_t n = u->nstages;
+	const char *const *x = hist_expected(hist_version(u));
+
+	if (u->eng_done || u->opts.engine.mode == ENGINE_REPLAY)
+		return n;
+	for (; *x; x++)
+		if (!hist_stage_reached(u, *x))
+			n++;
+	return n;
+}
+
+/* History up to the end of the selected stage: what existed at that point. */
+size_t hist_horizon(struct ui *u)
+{
+	if (!u->nstages || u->sel_stage + 1 >= u->nstages)
+		return u->nev;
+	return u->stages[u->sel_stage].end;
+}

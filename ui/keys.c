@@ -1,0 +1,215 @@
+/* Key bindings: one NULL-terminated table of designated initializers. The
+ * `?` overlay and `tlsviz --help-keys` are generated from it. Entries with
+ * help == NULL are aliases of the entry above them (listed in its name). */
+#include "ui.h"
+
+#include "core/err.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* space / n: show the next stage, or let the held flight go. */
+static void key_next(struct ui *u, int ch)
+{
+	struct ev_stage st;
+
+	(void)ch;
+	if (u->nstages && u->sel_stage + 1 < u->nstages) {
+		ui_select_stage(u, u->sel_stage + 1);
+		u->follow = u->sel_stage + 1 >= u->nstages;
+		return;
+	}
+	u->follow = true;
+	if (u->eng && engine_pending(u->eng, &st) == 1) {
+		if (engine_release(u->eng) < 0)
+			ui_message(u, "release failed: %s", err_msg());
+		else
+			ui_message(u, "released: %s", st.title ? st.title : st.name ? st.name : "next flight");
+		return;
+	}
+	ui_message(u, u->eng_done ? "the session is finished: r starts a new one" : "no flight is waiting yet");
+}
+
+/* c: stop holding flights. */
+static void key_run(struct ui *u, int ch)
+{
+	(void)ch;
+	if (u->eng)
+		engine_release_all(u->eng);
+	u->step = false;
+	u->follow = true;
+	ui_message(u, "running to the end");
+}
+
+/* r: a new session from the start. */
+static void key_restart(struct ui *u, int ch)
+{
+	(void)ch;
+	ui_restart(u);
+}
+
+/* p / b: look back one stage. */
+static void key_prev(struct ui *u, int ch)
+{
+	(void)ch;
+	if (u->sel_stage > 0) {
+		u->follow = false;
+		ui_select_stage(u, u->sel_stage - 1);
+	}
+}
+
+/* e: eavesdropper <-> insider. */
+static void key_view(struct ui *u, int ch)
+{
+	(void)ch;
+	u->view = u->view == VIEW_INSIDER ? VIEW_EAVESDROPPER : VIEW_INSIDER;
+	u->sel_field = -1;
+	ui_message(u, u->view == VIEW_INSIDER ? "insider view: keys and decrypted content shown"
+					      : "eavesdropper view: only what the wire shows");
+}
+
+/* tab / shift-tab: focus the next / previous pane. */
+static void key_focus(struct ui *u, int ch)
+{
+	int d = ch == KEY_BTAB ? NPANES - 1 : 1;
+
+	u->focus = (u->focus + d) % NPANES;
+	if (u->zoom >= 0)
+		u->zoom = u->focus;
+}
+
+/* z: the focused pane fills the screen (again: back). */
+static void key_zoom(struct ui *u, int ch)
+{
+	(void)ch;
+	u->zoom = u->zoom >= 0 ? -1 : u->focus;
+}
+
+/* Movement inside the focused pane. */
+static void key_pane(struct ui *u, int ch)
+{
+	struct pane *p = &u->panes[u->focus];
+
+	if (p->ops->key)
+		p->ops->key(u, p, ch);
+}
+
+/* /: search hex bytes or text. */
+static void key_search(struct ui *u, int ch)
+{
+	(void)ch;
+	u->prompt = PROMPT_SEARCH;
+	u->input_len = 0;
+	u->input[0] = '\0';
+}
+
+/* N: the next hit of the last search. */
+static void key_search_again(struct ui *u, int ch)
+{
+	(void)ch;
+	if (u->search[0])
+		ui_search(u, u->search);
+	else
+		ui_message(u, "no search yet: press /");
+}
+
+/* ?: the key help overlay. */
+static void key_help(struct ui *u, int ch)
+{
+	(void)ch;
+	u->help = !u->help;
+	u->help_top = 0;
+}
+
+/* s: save the capture with its keys. */
+static void key_save(struct ui *u, int ch)
+{
+	char name[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	(void)ch;
+	if (!u->eng) {
+		ui_message(u, "nothing to save");
+		return;
+	}
+	localtime_r(&now, &tm);
+	strftime(name, sizeof name, "tlsviz-%Y%m%d-%H%M%S.pcapng", &tm);
+	rc = engine_save(u->eng, name);
+	if (rc < 0)
+		ui_message(u, "save failed: %s", err_msg());
+	else
+		ui_message(u, "saved %s (pcapng with keys)", name);
+}
+
+/* L: load a key log. */
+static void key_keylog(struct ui *u, int ch)
+{
+	(void)ch;
+	u->prompt = PROMPT_KEYLOG;
+	u->input_len = 0;
+	u->input[0] = '\0';
+}
+
+/* C: pick a connection. */
+static void key_conn(struct ui *u, int ch)
+{
+	(void)ch;
+	if (u->nconns < 2) {
+		ui_message(u, u->nconns ? "only one connection" : "no connection yet");
+		return;
+	}
+	u->picker = true;
+	u->picker_cur = 0;
+}
+
+/* q: quit. */
+static void key_quit(struct ui *u, int ch)
+{
+	(void)ch;
+	u->quit = true;
+}
+
+static const struct tui_key table[] = {
+	{ .keycode = ' ', .name = "space, n", .help = "next stage (step mode: let the held flight go)", .handler = key_next },
+	{ .keycode = 'n', .name = "n", .handler = key_next },
+	{ .keycode = 'c', .name = "c", .help = "continue: run to the end without holding", .handler = key_run },
+	{ .keycode = 'p', .name = "p, b", .help = "look back at the previous stage", .handler = key_prev },
+	{ .keycode = 'b', .name = "b", .handler = key_prev },
+	{ .keycode = 'r', .name = "r", .help = "restart with a new session", .handler = key_restart },
+	{ .keycode = 'e', .name = "e", .help = "toggle eavesdropper / insider view", .handler = key_view },
+	{ .keycode = '\t', .name = "tab, S-tab", .help = "focus the next / previous pane", .handler = key_focus },
+	{ .keycode = KEY_BTAB, .name = "S-tab", .handler = key_focus },
+	{ .keycode = KEY_UP, .name = "Up/Down, k/j", .help = "move inside the pane", .handler = key_pane },
+	{ .keycode = KEY_DOWN, .name = "Down", .handler = key_pane },
+	{ .keycode = 'k', .name = "k", .handler = key_pane },
+	{ .keycode = 'j', .name = "j", .handler = key_pane },
+	{ .keycode = KEY_LEFT, .name = "Left/Right, h/l", .help = "move sideways (wire: by byte)", .handler = key_pane },
+	{ .keycode = KEY_RIGHT, .name = "Right", .handler = key_pane },
+	{ .keycode = 'h', .name = "h", .handler = key_pane },
+	{ .keycode = 'l', .name = "l", .handler = key_pane },
+	{ .keycode = KEY_PPAGE, .name = "PgUp/PgDn", .help = "page up / down", .handler = key_pane },
+	{ .keycode = KEY_NPAGE, .name = "PgDn", .handler = key_pane },
+	{ .keycode = 'g', .name = "g, G", .help = "first / last row", .handler = key_pane },
+	{ .keycode = 'G', .name = "G", .handler = key_pane },
+	{ .keycode = '\n', .name = "enter", .help = "expand / collapse the field", .handler = key_pane },
+	{ .keycode = KEY_ENTER, .name = "enter", .handler = key_pane },
+	{ .keycode = '\r', .name = "enter", .handler = key_pane },
+	{ .keycode = 'z', .name = "z", .help = "zoom the focused pane (again: back)", .handler = key_zoom },
+	{ .keycode = '/', .name = "/", .help = "search hex bytes (16 03 01) or text", .handler = key_search },
+	{ .keycode = 'N', .name = "N", .help = "next search hit", .handler = key_search_again },
+	{ .keycode = 'C', .name = "C", .help = "pick a connection (capture with several)", .handler = key_conn },
+	{ .keycode = 's', .name = "s", .help = "save the capture (pcapng with keys)", .handler = key_save },
+	{ .keycode = 'L', .name = "L", .help = "load a key log file", .handler = key_keylog },
+	{ .keycode = '?', .name = "?", .help = "this help", .handler = key_help },
+	{ .keycode = 'q', .name = "q", .help = "quit", .handler = key_quit },
+	{ .name = NULL },
+};
+
+/* The binding table. */
+const struct tui_key *tui_keys(void)
+{
+	return table;
+}

@@ -1,0 +1,309 @@
+/* Stages pane: a client <-> server ladder, one arrow per stage (flight) with
+ * its packets, records and messages under it; the current stage stands out,
+ * stages not reached yet are greyed. Selecting a row drives the other panes. */
+#include "ui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum lrow_kind { LR_STAGE, LR_ITEM, LR_FUTURE };
+
+struct lrow {
+	enum lrow_kind kind;
+	size_t stage;       /* LR_STAGE / LR_ITEM */
+	long ev;            /* LR_ITEM: history index */
+	const char *future; /* LR_FUTURE: expected stage name */
+	enum dir dir;
+	int indent;
+	char text[192];
+};
+
+#define LROWS_MAX 4096
+
+static struct lrow rows[LROWS_MAX];
+
+/* "SYN, ACK" style flag names. */
+static void tcp_flags(uint8_t f, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s%s%s%s", f & TH_SYN ? "SYN " : "", f & TH_FIN ? "FIN " : "", f & TH_RST ? "RST " : "",
+		 f & TH_ACK ? "ACK" : "");
+}
+
+/* First line of application data, printable only. */
+static void first_line(const uint8_t *d, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 1 < cap && d[i] != '\r' && d[i] != '\n'; i++)
+		out[o++] = d[i] >= 0x20 && d[i] < 0x7f ? (char)d[i] : '.';
+	out[o] = '\0';
+}
+
+/* The row text for one event, or false if the event gets no row. */
+static bool item_text(struct ui *u, const struct event *e, struct lrow *r)
+{
+	char f[32], line[64];
+	bool eve = u->view == VIEW_EAVESDROPPER;
+
+	r->indent = 1;
+	switch (e->type) {
+	case EV_PACKET:
+		if (e->u.packet.payload_len || !(e->u.packet.tcp_flags & (TH_SYN | TH_FIN | TH_RST)))
+			return false;
+		tcp_flags(e->u.packet.tcp_flags, f, sizeof f);
+		snprintf(r->text, sizeof r->text, "TCP %s", f);
+		return true;
+	case EV_RECORD: {
+		const struct ev_record *rec = &e->u.record;
+
+		if (rec->encrypted && (eve || !rec->decrypted))
+			snprintf(r->text, sizeof r->text, "%s %u B, encrypted", content_type_name(rec->content_type),
+				 (unsigned)rec->length);
+		else if (rec->encrypted)
+			snprintf(r->text, sizeof r->text, "%s %u B -> %s", content_type_name(rec->content_type),
+				 (unsigned)rec->length, content_type_name(rec->inner_type));
+		else
+			snprintf(r->text, sizeof r->text, "%s %u B", content_type_name(rec->content_type),
+				 (unsigned)rec->length);
+		return true;
+	}
+	case EV_HANDSHAKE:
+		if (e->u.hs.encrypted && eve)
+			return false;
+		r->indent = 2;
+		snprintf(r->text, sizeof r->text, "%s (%zu B)", e->u.hs.msg ? e->u.hs.msg : "handshake", e->u.hs.len);
+		return true;
+	case EV_APP_DATA:
+		if (eve)
+			return false;
+		r->indent = 2;
+		first_line(e->u.app.data, e->u.app.len, line, sizeof line);
+		snprintf(r->text, sizeof r->text, "\"%s\"", line);
+		return true;
+	case EV_ALERT:
+		if (e->u.alert.encrypted && eve)
+			return false;
+		r->indent = 2;
+		snprintf(r->text, sizeof r->text, "alert %s %s", e->u.alert.level_name ? e->u.alert.level_name : "",
+			 e->u.alert.desc_name ? e->u.alert.desc_name : "");
+		return true;
+	case EV_CCS:
+		r->indent = 2;
+		snprintf(r->text, sizeof r->text, "change_cipher_spec");
+		return true;
+	case EV_ERROR:
+		snprintf(r->text, sizeof r->text, "! %s", e->u.error.text ? e->u.error.text : "error");
+		return true;
+	case EV_NOTE:
+		if (!e->u.note.level || strcmp(e->u.note.level, "warning"))
+			return false;
+		snprintf(r->text, sizeof r->text, "! %s", e->u.note.text ? e->u.note.text : "");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Build the rows: reached stages with their items, then expected ones. */
+static int build(struct ui *u)
+{
+	int n = 0;
+	const char *const *x;
+	size_t last_exp = 0;
+
+	for (size_t s = 0; s < u->nstages && n < LROWS_MAX; s++) {
+		const struct stage *st = &u->stages[s];
+		bool held = u->pend_ok && st->ev_stage != SIZE_MAX && u->ev[st->ev_stage]->u.stage.index == u->pend_index;
+
+		rows[n] = (struct lrow){ .kind = LR_STAGE, .stage = s, .ev = -1, .dir = st->dir };
+		snprintf(rows[n].text, sizeof rows[n].text, "%zu %s%s", s + 1, st->title,
+			 held ? " (held)" : "");
+		n++;
+		for (size_t i = st->first; i < st->end && n < LROWS_MAX; i++) {
+			const struct event *e = hist_get(u, i);
+
+			if (!e || e->type == EV_STAGE)
+				continue;
+			rows[n] = (struct lrow){ .kind = LR_ITEM, .stage = s, .ev = (long)i, .dir = e->dir };
+			if (item_text(u, e, &rows[n]))
+				n++;
+		}
+	}
+	if (u->opts.engine.mode == ENGINE_REPLAY || u->eng_done)
+		return n;
+	/* expected stages after the last one reached */
+	x = hist_expected(hist_version(u));
+	for (size_t i = 0; x[i]; i++)
+		if (hist_stage_reached(u, x[i]))
+			last_exp = i + 1;
+	for (size_t i = last_exp; x[i] && n < LROWS_MAX; i++) {
+		const struct explain *ex = explain_find(x[i], hist_version(u));
+
+		rows[n] = (struct lrow){ .kind = LR_FUTURE, .ev = -1, .future = x[i] };
+		snprintf(rows[n].text, sizeof rows[n].text, "%zu %s", u->nstages + (i - last_exp) + 1,
+			 ex ? ex->title : x[i]);
+		n++;
+	}
+	return n;
+}
+
+/* Make the selection follow the cursor row. */
+static void select_row(struct ui *u, struct pane *p, int nrows)
+{
+	const struct lrow *r;
+
+	if (p->cur < 0 || p->cur >= nrows)
+		return;
+	r = &rows[p->cur];
+	if (r->kind == LR_FUTURE)
+		return;
+	if (u->sel_stage != r->stage) {
+		u->sel_stage = r->stage;
+		u->follow = r->stage + 1 >= u->nstages;
+	}
+	if (r->kind == LR_ITEM) {
+		if (u->sel_ev != r->ev) {
+			u->sel_ev = r->ev;
+			u->sel_field = -1;
+			u->wire_cur = -1;
+			u->wire_match = -1;
+		}
+	} else {
+		/* a stage header shows its first item */
+		long ev = p->cur + 1 < nrows && rows[p->cur + 1].kind == LR_ITEM ? rows[p->cur + 1].ev : -1;
+
+		if (u->sel_ev != ev) {
+			u->sel_ev = ev;
+			u->sel_field = -1;
+			u->wire_cur = -1;
+			u->wire_match = -1;
+		}
+	}
+}
+
+/* Put the cursor where the selection says (after p/b/n, search, restart). */
+static void sync_cursor(struct ui *u, struct pane *p, int nrows)
+{
+	if (p->cur == -2) {
+		for (int i = 0; i < nrows; i++)
+			if (rows[i].kind == LR_ITEM && rows[i].ev == u->sel_ev) {
+				p->cur = i;
+				return;
+			}
+		p->cur = -1;
+	}
+	if (p->cur == -1 || (u->follow && u->nstages && u->sel_stage + 1 == u->nstages &&
+			     (p->cur >= nrows || rows[p->cur].kind == LR_FUTURE || rows[p->cur].stage != u->sel_stage))) {
+		p->cur = 0;
+		for (int i = 0; i < nrows; i++)
+			if (rows[i].kind == LR_STAGE && rows[i].stage == u->sel_stage)
+				p->cur = i;
+	}
+}
+
+/* One ladder row: |-- title --->| or |<-- title ---|, items under it. */
+static void draw_row(struct ui *u, struct pane *p, int y, const struct lrow *r, bool sel)
+{
+	WINDOW *w = p->win;
+	int W = p->w - 2, inner = W - 2;
+	bool cur_stage = r->kind == LR_STAGE && r->stage + 1 == u->nstages && !u->eng_done;
+	attr_t a = r->kind == LR_FUTURE ? draw_attr(u, R_DIM) : cur_stage ? draw_attr(u, R_CURRENT) : A_NORMAL;
+	int x = 1;
+
+	if (sel)
+		a |= A_REVERSE;
+	draw_str(w, y, x, 1, glyph(u, G_VLINE), A_NORMAL);
+	draw_str(w, y, x + W - 1, 1, glyph(u, G_VLINE), A_NORMAL);
+	if (inner < 8)
+		return;
+	if (r->kind == LR_STAGE || r->kind == LR_FUTURE) {
+		int tl = (int)strlen(r->text), fill;
+		bool s2c = r->dir == DIR_S2C;
+
+		if (tl > inner - 6)
+			tl = inner - 6;
+		fill = inner - tl - 4;
+		wattron(w, a);
+		wmove(w, y, x + 1);
+		if (s2c)
+			waddstr(w, glyph(u, G_LARROW));
+		waddstr(w, glyph(u, G_HLINE));
+		waddstr(w, " ");
+		wattroff(w, a);
+		draw_str(w, y, getcurx(w), tl, r->text, a | (r->kind == LR_STAGE ? A_BOLD : 0));
+		wattron(w, a);
+		waddstr(w, " ");
+		for (int i = 0; i < fill - (s2c ? 0 : 1); i++)
+			waddstr(w, glyph(u, r->kind == LR_FUTURE ? G_HLINE : G_HLINE));
+		if (!s2c)
+			waddstr(w, glyph(u, G_RARROW));
+		wattroff(w, a);
+		return;
+	}
+	{
+		int tl = (int)strlen(r->text), ind = 1 + 2 * r->indent;
+		int maxw = inner - ind - 1;
+		attr_t ia = sel ? A_REVERSE : A_NORMAL;
+
+		if (tl > maxw)
+			tl = maxw;
+		if (r->dir == DIR_S2C)
+			draw_str(w, y, x + 1 + inner - ind - tl, tl, r->text, ia | (u->color ? COLOR_PAIR(R_SERVER) : 0));
+		else
+			draw_str(w, y, x + 1 + ind, tl, r->text, ia | (u->color ? COLOR_PAIR(R_CLIENT) : 0));
+	}
+}
+
+/* Draw the ladder. */
+static void ladder_draw(struct ui *u, struct pane *p)
+{
+	int n = build(u), ih = p->h - 3, top;
+
+	p->nrows = n;
+	sync_cursor(u, p, n);
+	top = pane_scroll(p, ih);
+	select_row(u, p, n);
+	draw_str(p->win, 1, 2, p->w - 4, "Client", A_BOLD | (u->color ? COLOR_PAIR(R_CLIENT) : 0));
+	draw_str(p->win, 1, p->w - 8, 6, "Server", A_BOLD | (u->color ? COLOR_PAIR(R_SERVER) : 0));
+	if (!n)
+		draw_str(p->win, 2, 2, p->w - 4, u->eng ? "waiting for the first stage..." : "no session", A_DIM);
+	for (int i = 0; i < ih && top + i < n; i++)
+		draw_row(u, p, 2 + i, &rows[top + i], top + i == p->cur);
+}
+
+/* Movement moves the selection. */
+static bool ladder_key(struct ui *u, struct pane *p, int ch)
+{
+	int n = build(u);
+
+	p->nrows = n;
+	if (!pane_list_key(p, ch))
+		return false;
+	/* future stages cannot be selected */
+	while (p->cur > 0 && rows[p->cur].kind == LR_FUTURE)
+		p->cur--;
+	select_row(u, p, n);
+	u->follow = false;
+	return true;
+}
+
+/* A click picks the row. */
+static void ladder_click(struct ui *u, struct pane *p, int y, int x)
+{
+	int n = build(u);
+
+	(void)x;
+	p->nrows = n;
+	if (y < 1 || p->top + y - 1 >= n || rows[p->top + y - 1].kind == LR_FUTURE)
+		return;
+	p->cur = p->top + y - 1;
+	u->follow = false;
+	select_row(u, p, n);
+}
+
+const struct pane_ops pane_ladder = {
+	.name = "Stages",
+	.draw = ladder_draw,
+	.key = ladder_key,
+	.click = ladder_click,
+};

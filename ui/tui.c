@@ -1,0 +1,731 @@
+/* The TUI main loop: terminal setup and guaranteed restore, layout, status
+ * line, overlays (help, connection picker, prompts), and the engine pump
+ * (poll on the terminal and engine_fd, engine_poll with a budget). */
+#include "ui.h"
+
+#include "core/err.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+static const struct pane_ops *const pane_table[NPANES] = {
+	[PANE_LADDER] = &pane_ladder,
+	[PANE_DECODED] = &pane_decoded,
+	[PANE_WIRE] = &pane_wire,
+	[PANE_KEYS] = &pane_keys,
+	[PANE_EXPLAIN] = &pane_explain,
+};
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+
+/* ---- terminal restore on every exit path ---- */
+
+static volatile sig_atomic_t g_stop;    /* SIGINT/SIGTERM/SIGHUP received */
+static volatile sig_atomic_t g_curses;  /* curses owns the terminal */
+static struct termios g_saved_tio;
+static bool g_have_tio;
+static char g_restore_seq[256];         /* precomputed: handlers may not call curses */
+static size_t g_restore_len;
+static struct sigaction g_old[32];
+static const int g_stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+static const int g_crash_sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+
+/* SIGINT/SIGTERM/SIGHUP: ask the loop to end; it restores the terminal. */
+static void on_stop(int sig)
+{
+	g_stop = sig;
+}
+
+/* A crash anywhere (also in a worker thread): restore the terminal with
+ * async-signal-safe calls only, then die of the same signal. */
+static void on_crash(int sig)
+{
+	if (g_curses) {
+		ssize_t wr = write(STDOUT_FILENO, g_restore_seq, g_restore_len);
+
+		(void)wr;
+		if (g_have_tio)
+			tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tio);
+		g_curses = 0;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Append a terminfo capability to the restore sequence. */
+static void restore_add(const char *cap)
+{
+	char *s = tigetstr((char *)cap);
+
+	if (s && s != (char *)-1 && g_restore_len + strlen(s) < sizeof g_restore_seq) {
+		memcpy(g_restore_seq + g_restore_len, s, strlen(s));
+		g_restore_len += strlen(s);
+	}
+}
+
+/* Install the handlers; the old ones come back in signals_restore(). */
+static void signals_install(void)
+{
+	struct sigaction sa;
+	const char *mouse_off = "\033[?1000l\033[?1002l\033[?1006l";
+
+	g_restore_len = 0;
+	memcpy(g_restore_seq, mouse_off, strlen(mouse_off));
+	g_restore_len = strlen(mouse_off);
+	restore_add("sgr0");
+	restore_add("cnorm");
+	restore_add("rmkx");
+	restore_add("rmcup");
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	for (size_t i = 0; i < sizeof g_stop_sigs / sizeof g_stop_sigs[0]; i++)
+		sigaction(g_stop_sigs[i], &sa, &g_old[g_stop_sigs[i]]);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (size_t i = 0; i < sizeof g_crash_sigs / sizeof g_crash_sigs[0]; i++)
+		sigaction(g_crash_sigs[i], &sa, &g_old[g_crash_sigs[i]]);
+}
+
+/* Put the previous handlers back. */
+static void signals_restore(void)
+{
+	for (size_t i = 0; i < sizeof g_stop_sigs / sizeof g_stop_sigs[0]; i++)
+		sigaction(g_stop_sigs[i], &g_old[g_stop_sigs[i]], NULL);
+	for (size_t i = 0; i < sizeof g_crash_sigs / sizeof g_crash_sigs[0]; i++)
+		sigaction(g_crash_sigs[i], &g_old[g_crash_sigs[i]], NULL);
+}
+
+/* Leave curses mode (idempotent). */
+static void term_restore(void)
+{
+	if (!g_curses)
+		return;
+	g_curses = 0;
+	mousemask(0, NULL);
+	curs_set(1);
+	endwin();
+	if (g_have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tio);
+}
+
+/* ---- messages, selection, restart, search ---- */
+
+/* Show a one-line message at the bottom. */
+void ui_message(struct ui *u, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->redraw = true;
+}
+
+/* Look at stage s: the ladder moves there, the other panes follow. */
+void ui_select_stage(struct ui *u, size_t s)
+{
+	if (s >= u->nstages)
+		return;
+	u->sel_stage = s;
+	u->sel_ev = -1;
+	u->sel_field = -1;
+	u->wire_cur = -1;
+	u->wire_match = -1;
+	u->panes[PANE_LADDER].cur = -1; /* the ladder re-finds the stage's row */
+	u->redraw = true;
+}
+
+/* Open and start the engine; a message on failure. */
+static int ui_engine_start(struct ui *u)
+{
+	int rc;
+
+	err_clear();
+	rc = engine_open(&u->eng, &u->opts.engine, &u->sink);
+	if (rc < 0) {
+		u->eng = NULL;
+		ui_message(u, "cannot open: %s", err_msg()[0] ? err_msg() : err_name(rc));
+		return rc;
+	}
+	rc = engine_start(u->eng);
+	if (rc < 0) {
+		ui_message(u, "cannot start: %s", err_msg()[0] ? err_msg() : err_name(rc));
+		engine_close(u->eng);
+		u->eng = NULL;
+		return rc;
+	}
+	u->eng_done = false;
+	memset(&u->st, 0, sizeof u->st);
+	return 0;
+}
+
+/* r: close the engine, forget the history, start a new session. */
+void ui_restart(struct ui *u)
+{
+	if (u->eng)
+		engine_close(u->eng);
+	u->eng = NULL;
+	hist_clear(u);
+	u->sel_stage = 0;
+	u->sel_ev = u->sel_field = -1;
+	u->wire_cur = u->wire_match = -1;
+	u->follow = true;
+	u->step = u->opts.engine.step;
+	u->picker_shown = false;
+	for (int i = 0; i < NPANES; i++)
+		u->panes[i].top = u->panes[i].cur = 0;
+	if (ui_engine_start(u) == 0)
+		ui_message(u, "restarted: a new session");
+}
+
+/* Parse "16 03 01" / "160301" into bytes; -1 if q is not hex. */
+static int parse_hex(const char *q, uint8_t *out, int cap)
+{
+	int n = 0, nib = -1;
+
+	for (; *q; q++) {
+		int v;
+
+		if (*q == ' ')
+			continue;
+		if (*q >= '0' && *q <= '9')
+			v = *q - '0';
+		else if (*q >= 'a' && *q <= 'f')
+			v = *q - 'a' + 10;
+		else if (*q >= 'A' && *q <= 'F')
+			v = *q - 'A' + 10;
+		else
+			return -1;
+		if (nib < 0) {
+			nib = v;
+		} else {
+			if (n >= cap)
+				return -1;
+			out[n++] = (uint8_t)(nib << 4 | v);
+			nib = -1;
+		}
+	}
+	return nib >= 0 || n == 0 ? -1 : n;
+}
+
+/* First occurrence of needle in hay at or after from; -1 if none. */
+static long find_bytes(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m, size_t from)
+{
+	if (!hay || m == 0 || m > n)
+		return -1;
+	for (size_t i = from; i + m <= n; i++)
+		if (!memcmp(hay + i, needle, m))
+			return (long)i;
+	return -1;
+}
+
+/* Case-insensitive substring test. */
+static bool has_text(const char *s, const char *q)
+{
+	size_t m = strlen(q);
+
+	for (; s && *s; s++)
+		if (!strncasecmp(s, q, m))
+			return true;
+	return false;
+}
+
+/* Search the selected connection's records (and, insider, decrypted bytes
+ * and fields) after the current selection, wrapping around. */
+void ui_search(struct ui *u, const char *q)
+{
+	uint8_t pat[128];
+	int m = parse_hex(q, pat, sizeof pat);
+	size_t start = u->sel_ev >= 0 ? (size_t)u->sel_ev + 1 : 0;
+
+	snprintf(u->search, sizeof u->search, "%s", q);
+	if (m < 0) {
+		m = (int)strlen(q) < (int)sizeof pat ? (int)strlen(q) : (int)sizeof pat;
+		memcpy(pat, q, (size_t)m);
+	}
+	for (size_t k = 0; k < u->nev; k++) {
+		size_t i = (start + k) % u->nev;
+		const struct event *e = hist_get(u, i);
+		long at = -1;
+
+		if (!e)
+			continue;
+		if (e->type == EV_RECORD) {
+			at = find_bytes(e->u.record.bytes, e->u.record.len, pat, (size_t)m, 0);
+			if (at < 0 && u->view == VIEW_INSIDER && e->u.record.encrypted && e->u.record.decrypted) {
+				at = find_bytes(e->u.record.plain, e->u.record.plain_len, pat, (size_t)m, 0);
+				if (at >= 0)
+					at += (long)e->u.record.len;
+			}
+		} else if (e->type == EV_HANDSHAKE && (!e->u.hs.encrypted || u->view == VIEW_INSIDER)) {
+			for (size_t f = 0; f < e->u.hs.nfields && at < 0; f++)
+				if (has_text(e->u.hs.fields[f].name, q) || has_text(e->u.hs.fields[f].value, q))
+					at = 0;
+			if (at == 0) {
+				u->sel_ev = (long)i;
+				u->sel_stage = hist_stage_of(u, i);
+				u->follow = false;
+				u->sel_field = -1;
+				u->wire_match = -1;
+				u->panes[PANE_LADDER].cur = -2; /* re-find the event's row */
+				ui_message(u, "found \"%s\" in %s", q, e->u.hs.msg ? e->u.hs.msg : "a message");
+				return;
+			}
+		}
+		if (at >= 0) {
+			u->sel_ev = (long)i;
+			u->sel_stage = hist_stage_of(u, i);
+			u->follow = false;
+			u->sel_field = -1;
+			u->wire_match = at;
+			u->wire_cur = at;
+			u->hl_off = at;
+			u->hl_len = m;
+			u->panes[PANE_LADDER].cur = -2;
+			ui_message(u, "found at record %llu byte %ld (N: next)", (unsigned long long)e->u.record.index, at);
+			return;
+		}
+	}
+	ui_message(u, "not found: %s", q);
+}
+
+/* ---- layout and drawing ---- */
+
+/* Create the pane windows for the current size (or the zoomed pane). */
+static void layout(struct ui *u)
+{
+	int H = u->rows - 2, W = u->cols, L = W * 2 / 5;
+	int lh = H * 11 / 20, dh = H * 3 / 10, wh = H * 38 / 100;
+	int geo[NPANES][4] = {
+		[PANE_LADDER] = { 1, 0, lh, L },
+		[PANE_EXPLAIN] = { 1 + lh, 0, H - lh, L },
+		[PANE_DECODED] = { 1, L, dh, W - L },
+		[PANE_WIRE] = { 1 + dh, L, wh, W - L },
+		[PANE_KEYS] = { 1 + dh + wh, L, H - dh - wh, W - L },
+	};
+
+	for (int i = 0; i < NPANES; i++) {
+		struct pane *p = &u->panes[i];
+
+		if (p->win)
+			delwin(p->win);
+		p->win = NULL;
+		if (u->rows < MIN_ROWS || u->cols < MIN_COLS)
+			continue;
+		if (u->zoom >= 0 && u->zoom != i)
+			continue;
+		if (u->zoom == i) {
+			p->y = 1, p->x = 0, p->h = H, p->w = W;
+		} else {
+			p->y = geo[i][0], p->x = geo[i][1], p->h = geo[i][2], p->w = geo[i][3];
+		}
+		p->win = newwin(p->h, p->w, p->y, p->x);
+		if (p->ops->resize)
+			p->ops->resize(u, p);
+	}
+}
+
+/* The status line: mode, view, version/suite/group, source, stage n of N. */
+static void draw_status(struct ui *u)
+{
+	char line[512];
+	attr_t a = draw_attr(u, R_TITLE);
+	const struct engine_status *st = &u->st;
+	size_t total = hist_total_stages(u);
+
+	snprintf(line, sizeof line, " tlsviz | %s | %s | %s %s %s | %s %s %s | stage %zu of %zu ",
+		 u->opts.engine.mode == ENGINE_REPLAY ? "replay" : u->step ? "step" : "run",
+		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper",
+		 st->version[0] ? st->version : "TLS ?", st->suite[0] ? st->suite : "-", st->group,
+		 st->mode ? st->mode : "", st->source ? st->source : "", st->device ? st->device : "",
+		 u->nstages ? u->sel_stage + 1 : 0, total < u->nstages ? u->nstages : total);
+	attron(a);
+	mvhline(0, 0, ' ', u->cols);
+	attroff(a);
+	draw_str(stdscr, 0, 0, u->cols, line, a);
+}
+
+/* The bottom line: prompt, message, or what the session waits for. */
+static void draw_bottom(struct ui *u)
+{
+	struct ev_stage st;
+	int y = u->rows - 1;
+
+	move(y, 0);
+	clrtoeol();
+	if (u->prompt) {
+		draw_fmt(stdscr, y, 0, u->cols - 1, A_BOLD, "%s%s_",
+			 u->prompt == PROMPT_SEARCH ? "search (hex or text): " : "key log file: ", u->input);
+		return;
+	}
+	if (u->eng && u->step && !u->eng_done && engine_pending(u->eng, &st) == 1) {
+		int n = draw_fmt(stdscr, y, 0, u->cols - 1, draw_attr(u, R_CURRENT),
+				 "HELD before: %s -- space/n: next stage, c: run to end | ", st.title ? st.title : st.name ? st.name : "?");
+		draw_str(stdscr, y, n, u->cols - 1 - n, u->msg, A_NORMAL);
+		return;
+	}
+	if (u->msg[0])
+		draw_str(stdscr, y, 0, u->cols - 1, u->msg, A_NORMAL);
+	else
+		draw_str(stdscr, y, 0, u->cols - 1,
+			 u->eng_done ? "finished -- p/b: look back, r: new session, s: save, ?: help, q: quit"
+				     : "?: help  space: next  e: eavesdropper/insider  tab: pane  z: zoom  q: quit",
+			 A_DIM);
+}
+
+/* Centered overlay window with a border; caller fills and refreshes. */
+static WINDOW *ovl_window(struct ui *u, int h, int w, const char *title)
+{
+	WINDOW *win;
+
+	if (h > u->rows - 2)
+		h = u->rows - 2;
+	if (w > u->cols - 2)
+		w = u->cols - 2;
+	win = newwin(h, w, (u->rows - h) / 2, (u->cols - w) / 2);
+	if (!win)
+		return NULL;
+	werase(win);
+	if (u->ascii)
+		wborder(win, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(win, 0, 0);
+	draw_fmt(win, 0, 2, w - 4, A_BOLD, " %s ", title);
+	return win;
+}
+
+/* The ? overlay, generated from the key table. */
+static void draw_help(struct ui *u)
+{
+	const struct tui_key *k;
+	int n = 0, y = 1;
+	WINDOW *w;
+
+	for (k = tui_keys(); k->name; k++)
+		n += k->help != NULL;
+	w = ovl_window(u, n + 5, 70, "Keys (? or q closes)");
+	if (!w)
+		return;
+	for (k = tui_keys(); k->name; k++) {
+		if (!k->help)
+			continue;
+		if (y - 1 >= u->help_top && y - u->help_top < getmaxy(w) - 2) {
+			draw_str(w, y - u->help_top, 2, 18, k->name, A_BOLD);
+			draw_str(w, y - u->help_top, 21, getmaxx(w) - 23, k->help, A_NORMAL);
+		}
+		y++;
+	}
+	if (y - u->help_top < getmaxy(w) - 2) {
+		draw_str(w, y - u->help_top, 2, 18, "mouse", A_BOLD);
+		draw_str(w, y - u->help_top, 21, getmaxx(w) - 23, "click selects a pane and a row", A_NORMAL);
+	}
+	wnoutrefresh(w);
+	delwin(w);
+}
+
+/* The connection picker. */
+static void draw_picker(struct ui *u)
+{
+	WINDOW *w = ovl_window(u, (int)u->nconns + 3, 76, "Connections (enter picks, esc closes)");
+
+	if (!w)
+		return;
+	for (size_t i = 0; i < u->nconns && (int)i < getmaxy(w) - 2; i++)
+		draw_fmt(w, (int)i + 1, 2, getmaxx(w) - 4, (int)i == u->picker_cur ? A_REVERSE : A_NORMAL, "%s%s",
+			 u->conns[i] == u->conn ? "* " : "  ", u->conn_label[i]);
+	wnoutrefresh(w);
+	delwin(w);
+}
+
+/* Redraw everything. */
+static void draw_all(struct ui *u)
+{
+	erase();
+	if (u->rows < MIN_ROWS || u->cols < MIN_COLS) {
+		const char *m1 = "enlarge the terminal to at least 80x24";
+		char m2[64];
+
+		snprintf(m2, sizeof m2, "(now %dx%d; q quits)", u->cols, u->rows);
+		draw_str(stdscr, u->rows / 2 - 1 > 0 ? u->rows / 2 - 1 : 0, 0, u->cols, m1, A_BOLD);
+		draw_str(stdscr, u->rows / 2 > 1 ? u->rows / 2 : 1, 0, u->cols, m2, A_NORMAL);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	draw_status(u);
+	draw_bottom(u);
+	wnoutrefresh(stdscr);
+	for (int i = 0; i < NPANES; i++) {
+		struct pane *p = &u->panes[i];
+
+		if (!p->win)
+			continue;
+		werase(p->win);
+		draw_box(u, p, i == u->focus, p->ops->name);
+		p->ops->draw(u, p);
+		wnoutrefresh(p->win);
+	}
+	if (u->help)
+		draw_help(u);
+	else if (u->picker)
+		draw_picker(u);
+	doupdate();
+}
+
+/* ---- input ---- */
+
+/* A key while a prompt is open. */
+static void prompt_key(struct ui *u, int ch)
+{
+	if (ch == 27) {
+		u->prompt = PROMPT_NONE;
+		return;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		enum prompt_kind k = u->prompt;
+
+		u->prompt = PROMPT_NONE;
+		if (!u->input_len)
+			return;
+		if (k == PROMPT_SEARCH) {
+			ui_search(u, u->input);
+		} else if (!u->eng) {
+			ui_message(u, "no engine");
+		} else {
+			int n = engine_load_keylog(u->eng, u->input);
+
+			if (n < 0)
+				ui_message(u, "key log %s: %s", u->input, err_msg());
+			else
+				ui_message(u, "key log %s: %d entries added", u->input, n);
+		}
+		return;
+	}
+	if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && u->input_len) {
+		u->input[--u->input_len] = '\0';
+		return;
+	}
+	if (ch >= 0x20 && ch < 0x7f && u->input_len + 1 < sizeof u->input) {
+		u->input[u->input_len++] = (char)ch;
+		u->input[u->input_len] = '\0';
+	}
+}
+
+/* A mouse event: focus the pane under it and let it pick the row. */
+static void mouse_key(struct ui *u)
+{
+	MEVENT me;
+
+	if (getmouse(&me) != OK || u->help || u->picker)
+		return;
+	for (int i = 0; i < NPANES; i++) {
+		struct pane *p = &u->panes[i];
+
+		if (!p->win || me.y < p->y || me.y >= p->y + p->h || me.x < p->x || me.x >= p->x + p->w)
+			continue;
+		u->focus = i;
+		if (p->ops->click && me.y > p->y && me.y < p->y + p->h - 1)
+			p->ops->click(u, p, me.y - p->y - 1, me.x - p->x - 1);
+		return;
+	}
+}
+
+/* Dispatch one key. */
+static void handle_key(struct ui *u, int ch)
+{
+	u->redraw = true;
+	if (ch == KEY_RESIZE) {
+		getmaxyx(stdscr, u->rows, u->cols);
+		layout(u);
+		return;
+	}
+	if (u->prompt) {
+		prompt_key(u, ch);
+		return;
+	}
+	if (ch == KEY_MOUSE) {
+		mouse_key(u);
+		return;
+	}
+	if (u->help) {
+		if (ch == KEY_DOWN || ch == 'j')
+			u->help_top++;
+		else if ((ch == KEY_UP || ch == 'k') && u->help_top > 0)
+			u->help_top--;
+		else
+			u->help = false;
+		return;
+	}
+	if (u->picker) {
+		if ((ch == KEY_DOWN || ch == 'j') && u->picker_cur + 1 < (int)u->nconns)
+			u->picker_cur++;
+		else if ((ch == KEY_UP || ch == 'k') && u->picker_cur > 0)
+			u->picker_cur--;
+		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			u->conn = u->conns[u->picker_cur];
+			u->picker = false;
+			u->dirty = true;
+			u->follow = false;
+			u->sel_stage = 0;
+			u->sel_ev = u->sel_field = -1;
+			u->panes[PANE_LADDER].cur = -1;
+			ui_message(u, "connection %s", u->conn_label[u->picker_cur]);
+		} else if (ch == 27 || ch == 'q')
+			u->picker = false;
+		return;
+	}
+	if (u->rows < MIN_ROWS || u->cols < MIN_COLS) {
+		if (ch == 'q')
+			u->quit = true;
+		return;
+	}
+	for (const struct tui_key *k = tui_keys(); k->name; k++) {
+		if (k->keycode == ch) {
+			int zoom = u->zoom;
+
+			k->handler(u, ch);
+			if (u->zoom != zoom)
+				layout(u);
+			return;
+		}
+	}
+}
+
+/* ---- the loop ---- */
+
+/* Pump the engine a bounded amount and refresh the status facts. */
+static void engine_pump(struct ui *u)
+{
+	int rc;
+
+	if (!u->eng || u->eng_done)
+		return;
+	rc = engine_poll(u->eng, 256);
+	if (rc <= 0) {
+		u->eng_done = true;
+		u->redraw = true;
+		if (rc < 0)
+			ui_message(u, "engine: %s", err_msg()[0] ? err_msg() : err_name(rc));
+	}
+	engine_status(u->eng, &u->st);
+	{
+		struct ev_stage ps;
+		bool ok = engine_pending(u->eng, &ps) == 1;
+
+		if (ok != u->pend_ok || (ok && ps.index != u->pend_index))
+			u->redraw = true;
+		u->pend_ok = ok;
+		u->pend_index = ok ? ps.index : 0;
+	}
+	hist_rebuild(u);
+	if (u->nconns > 1 && !u->picker_shown && u->opts.engine.mode == ENGINE_REPLAY && u->eng_done) {
+		u->picker_shown = true;
+		u->picker = true;
+		u->redraw = true;
+	}
+}
+
+/* Setup, loop, teardown. */
+static int run(struct ui *u)
+{
+	const char *cs;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	u->ascii = u->opts.ascii || !cs || strcmp(cs, "UTF-8");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "tlsviz: the interactive view needs a terminal (try --text or --json)\n");
+		return 2;
+	}
+	g_have_tio = tcgetattr(STDIN_FILENO, &g_saved_tio) == 0;
+	if (!newterm(NULL, stdout, stdin)) {
+		fprintf(stderr, "tlsviz: cannot initialise the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
+		return 2;
+	}
+	g_curses = 1;
+	signals_install();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+	mouseinterval(0);
+	draw_init(u);
+	getmaxyx(stdscr, u->rows, u->cols);
+	for (int i = 0; i < NPANES; i++)
+		u->panes[i].ops = pane_table[i];
+	layout(u);
+	ui_engine_start(u);
+	u->redraw = true;
+
+	unsigned ticks = 0;
+
+	while (!u->quit && !g_stop) {
+		struct pollfd pfd[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+		int ch;
+
+		if (u->redraw) {
+			u->redraw = false;
+			hist_rebuild(u);
+			draw_all(u);
+		}
+		if (u->eng && !u->eng_done)
+			pfd[1].fd = engine_fd(u->eng);
+		if (poll(pfd, 2, u->eng && !u->eng_done ? 30 : 250) < 0 && errno != EINTR)
+			break;
+		while ((ch = getch()) != ERR)
+			handle_key(u, ch);
+		engine_pump(u);
+		if (u->eng && !u->eng_done && ++ticks % 16 == 0)
+			u->redraw = true; /* the status facts may change without an event */
+	}
+	u->exit_code = g_stop ? 128 + g_stop : 0;
+	return u->exit_code;
+}
+
+/* Run the interactive visualizer until the user quits. */
+int tui_run(const struct tui_opts *o)
+{
+	struct ui *u = calloc(1, sizeof *u);
+	int rc;
+
+	if (!u) {
+		fprintf(stderr, "tlsviz: out of memory\n");
+		return 1;
+	}
+	u->opts = *o;
+	u->step = o->engine.step;
+	u->follow = true;
+	u->sel_ev = u->sel_field = -1;
+	u->wire_cur = u->wire_match = -1;
+	u->zoom = -1;
+	u->view = VIEW_INSIDER;
+	hist_init_sink(u);
+	g_stop = 0;
+	rc = run(u);
+	for (int i = 0; i < NPANES; i++)
+		if (u->panes[i].win)
+			delwin(u->panes[i].win);
+	term_restore();
+	signals_restore();
+	if (u->eng)
+		engine_close(u->eng);
+	hist_clear(u);
+	free(u);
+	return rc;
+}

@@ -1,0 +1,33 @@
+/* The interactive terminal visualizer (ncursesw): the entry point main.c
+ * calls, and the key binding table the help overlay and --help-keys share. */
+#ifndef TLSVIZ_TUI_H
+#define TLSVIZ_TUI_H
+
+#include "engine/engine.h"
+
+#include <stdbool.h>
+
+struct tui_opts {
+	struct engine_opts engine;
+	bool ascii;    /* force ASCII line drawing */
+	bool no_color;
+};
+
+/* Run the interactive visualizer until the user quits; restores the terminal
+ * on every exit path. Returns the process exit code (0 ok). */
+int tui_run(const struct tui_opts *o);
+
+struct ui;
+
+/* One key binding. keycode is an ncurses key value (a character or KEY_*). */
+struct tui_key {
+	int keycode;
+	const char *name;  /* as shown to users: "space", "S-tab", "PgDn" */
+	const char *help;  /* one line */
+	void (*handler)(struct ui *u, int keycode);
+};
+
+/* The binding table, terminated by an entry with name == NULL. */
+const struct tui_key *tui_keys(void);
+
+#endif
