@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Decoder oracle: `tlsviz replay` of every reference capture in captures/ must
+# agree with tshark on the same file and keys: per connection and direction,
+# the handshake message types in order, the decrypted application data byte
+# for byte, and the alert descriptions. Without keys both must see only the
+# cleartext handshake and no application data; the static-RSA capture is
+# decrypted with the server key alone; the tampered captures must show an
+# authentication failure where tshark cannot decrypt either.
+# If the two disagree, tlsviz is presumed wrong.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/oracle_lib.sh"
+need tshark jq timeout diff
+
+CAP=$TLSVIZ_SRC/captures
+RSA_KEY=$CAP/rsa-server.key
+# Captures decrypted with the server's RSA key only (static RSA key transport).
+RSA_ONLY=" tls12-rsa-aes128gcm "
+
+# replay OUT ARGS...: tlsviz replay in batch JSON mode into OUT (stderr OUT.err).
+replay() {
+	local out=$1
+	shift
+	timeout 60 "$TLSVIZ" replay "$@" --batch --json >"$out" 2>"$out.err"
+}
+
+# json_ok FILE: every line of FILE is a JSON object with a "type".
+json_ok() {
+	[ -s "$1" ] && jq -s -e 'all(.[]; type == "object" and has("type"))' "$1" >/dev/null 2>&1 &&
+		[ "$(jq -c . "$1" 2>/dev/null | grep -c .)" -eq "$(grep -c . "$1")" ]
+}
+
+# show_diff NAME WHAT EXPECTED ACTUAL: print the disagreement (long hex cut).
+show_diff() {
+	echo "--- $1 ($2): tshark (<) vs tlsviz (>):" >&2
+	diff "$3" "$4" | cut -c1-300 | head -40 >&2
+}
+
+# compare NAME EXPECTED ACTUAL WHAT: pass if tlsviz's normalized view equals tshark's.
+compare() {
+	if diff -q "$2" "$3" >/dev/null; then
+		pass "$1: $4 agree with tshark"
+	else
+		show_diff "$1" "$4" "$2" "$3"
+		fail "$1: $4 differ from tshark"
+	fi
+}
+
+# oracle_sane NAME EXPECTED FILE: tshark decrypted both directions of every connection.
+oracle_sane() {
+	local port ok=0
+	while read -r _ port; do
+		[ -n "$port" ] || continue
+		grep -q "^$port c2s app " "$2" && grep -q "^$port s2c app " "$2" || ok=1
+	done < <(oracle_tshark_ports "$3")
+	[ $ok -eq 0 ] && [ -s "$2" ]
+}
+
+# check_capture NAME: the full comparison for one ordinary capture.
+check_capture() {
+	local name=$1 f=$CAP/$1.pcapng k=$CAP/$1.keys kind key args rc
+	if [[ $RSA_ONLY == *" $name "* ]]; then
+		kind=rsa key=$RSA_KEY args=(--rsa-key "$RSA_KEY")
+	else
+		kind=keylog key=$k args=(--keylog "$k")
+	fi
+	oracle_tshark "$f" "$kind" "$key" >"$T_TMP/$name.want"
+	if ! oracle_sane "$name" "$T_TMP/$name.want" "$f"; then
+		fail "$name: oracle: tshark did not decrypt every connection with the $kind"
+		return
+	fi
+
+	# With the keys: everything must agree.
+	rc=0
+	replay "$T_TMP/$name.json" "$f" "${args[@]}" || rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$name: tlsviz replay ${args[*]} exited $rc: $(head -c 300 "$T_TMP/$name.json.err")"
+	elif ! json_ok "$T_TMP/$name.json"; then
+		fail "$name: tlsviz --json output is not JSON Lines with a type"
+	else
+		oracle_tlsviz_json "$T_TMP/$name.json" >"$T_TMP/$name.got"
+		compare "$name" "$T_TMP/$name.want" "$T_TMP/$name.got" "handshake types, app data, alerts ($kind)"
+	fi
+
+	# Negative control, no key: only the cleartext handshake, no plaintext.
+	oracle_tshark "$f" none >"$T_TMP/$name.want0"
+	rc=0
+	replay "$T_TMP/$name.nokey.json" "$f" || rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$name: tlsviz replay without keys exited $rc: $(head -c 300 "$T_TMP/$name.nokey.json.err")"
+		return
+	fi
+	if ! json_ok "$T_TMP/$name.nokey.json"; then
+		fail "$name: tlsviz --json output without keys is not JSON Lines"
+		return
+	fi
+	oracle_tlsviz_json "$T_TMP/$name.nokey.json" >"$T_TMP/$name.got0"
+	compare "$name" "$T_TMP/$name.want0" "$T_TMP/$name.got0" "handshake types and alerts without keys"
+	local napp nrec ndec
+	napp=$(oracle_count "$T_TMP/$name.nokey.json" '.type == "app_data"')
+	nrec=$(oracle_count "$T_TMP/$name.nokey.json" '.type == "record" and .decrypted == false and .encrypted != false')
+	ndec=$(oracle_count "$T_TMP/$name.nokey.json" '.type == "record" and .decrypted == true')
+	if [ "$napp" -eq 0 ] && [ "$nrec" -gt 0 ] && [ "$ndec" -eq 0 ]; then
+		pass "$name: without keys no app_data and $nrec records not decrypted"
+	else
+		fail "$name: without keys: $napp app_data events, $nrec records not decrypted, $ndec decrypted (want 0, >0, 0)"
+	fi
+}
+
+# check_tampered NAME: ciphertext bytes of the client's request record were
+# changed (scripts/make-captures.sh): the handshake and the server's data still
+# agree with tshark, the request is not decrypted, and tlsviz says why.
+check_tampered() {
+	local name=$1 f=$CAP/$1.pcapng k=$CAP/$1.keys rc=0 nfail
+	oracle_tshark "$f" keylog "$k" >"$T_TMP/$name.want"
+	if ! grep -q ' s2c app ' "$T_TMP/$name.want" || grep -q ' c2s app ' "$T_TMP/$name.want"; then
+		fail "$name: oracle: tshark should decrypt only the server's data"
+		return
+	fi
+	replay "$T_TMP/$name.json" "$f" --keylog "$k" || rc=$?
+	if [ $rc -ge 124 ]; then
+		fail "$name: tlsviz replay crashed or hung (exit $rc): $(head -c 300 "$T_TMP/$name.json.err")"
+		return
+	fi
+	if ! json_ok "$T_TMP/$name.json"; then
+		fail "$name: tlsviz --json output is not JSON Lines (exit $rc)"
+		return
+	fi
+	oracle_tlsviz_json "$T_TMP/$name.json" >"$T_TMP/$name.got"
+	# Alerts after the damaged record are left out: tshark stops decrypting
+	# that direction, a decoder that keeps its sequence number does not.
+	grep -v ' alert ' "$T_TMP/$name.want" | grep -v ' c2s app ' >"$T_TMP/$name.want1"
+	grep -v ' alert ' "$T_TMP/$name.got" | grep -v ' c2s app ' >"$T_TMP/$name.got1"
+	compare "$name" "$T_TMP/$name.want1" "$T_TMP/$name.got1" "handshake types and server app data"
+	if grep -q '474554202f' <<<"$(grep ' c2s app ' "$T_TMP/$name.got")"; then
+		fail "$name: tlsviz shows the damaged request as decrypted"
+	else
+		pass "$name: the damaged request is not shown as plaintext"
+	fi
+	nfail=$(oracle_count "$T_TMP/$name.json" \
+		'(.type == "record" and .dir == "c2s" and .auth_failed == true) or
+		 (.type == "error" and ((.what // "") + " " + (.text // "") | test("auth|mac|tag|decrypt"; "i")))')
+	if [ "$nfail" -gt 0 ]; then
+		pass "$name: tlsviz reports the authentication failure"
+	else
+		fail "$name: no record with auth_failed and no authentication error reported"
+	fi
+}
+
+n=0
+for f in "$CAP"/*.pcapng; do
+	[ -e "$f" ] || continue
+	name=$(basename "$f" .pcapng)
+	n=$((n + 1))
+	case $name in
+	tampered-*) check_tampered "$name" ;;
+	*) check_capture "$name" ;;
+	esac
+done
+[ $n -ge 18 ] || fail "only $n captures found in $CAP (scripts/make-captures.sh makes 20)"
+done_tests
