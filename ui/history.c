@@ -405,14 +405,16 @@ bool hist_stage_reached(struct ui *u, const char *name)
 /* Stages reached plus expected ones not reached yet. */
 size_t hist_total_stages(struct ui *u)
 {
-	size_t n = u->nstages;
+	size_t n = u->nstages, last = 0;
 	const char *const *x = hist_expected(hist_version(u));
 
 	if (u->eng_done || u->opts.engine.mode == ENGINE_REPLAY)
 		return n;
-	for (; *x; x++)
-		if (!hist_stage_reached(u, *x))
-			n++;
+	for (size_t i = 0; x[i]; i++)
+		if (hist_stage_reached(u, x[i]))
+			last = i + 1;
+	for (size_t i = last; x[i]; i++)
+		n++;
 	return n;
 }
 

@@ -40,7 +40,9 @@ static void para(const char *text, int width, attr_t a)
 {
 	struct wrap_ctx c = { a };
 
-	if (text)
+	if (text && !text[0])
+		keep("", 0, &c);
+	else if (text)
 		draw_wrap(text, width, keep, &c);
 }
 

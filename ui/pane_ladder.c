@@ -139,7 +139,9 @@ static int build(struct ui *u)
 	for (size_t i = last_exp; x[i] && n < LROWS_MAX; i++) {
 		const struct explain *ex = explain_find(x[i], hist_version(u));
 
-		rows[n] = (struct lrow){ .kind = LR_FUTURE, .ev = -1, .future = x[i] };
+		rows[n] = (struct lrow){ .kind = LR_FUTURE, .ev = -1, .future = x[i], .dir = DIR_C2S };
+		if (strstr(x[i], "server") || !strcmp(x[i], "http_response") || !strcmp(x[i], "new_session_ticket"))
+			rows[n].dir = DIR_S2C;
 		snprintf(rows[n].text, sizeof rows[n].text, "%zu %s", u->nstages + (i - last_exp) + 1,
 			 ex ? ex->title : x[i]);
 		n++;
@@ -171,6 +173,11 @@ static void select_row(struct ui *u, struct pane *p, int nrows)
 	} else {
 		/* a stage header shows its first item */
 		long ev = p->cur + 1 < nrows && rows[p->cur + 1].kind == LR_ITEM ? rows[p->cur + 1].ev : -1;
+
+		/* a stage with nothing yet (held at its gate): what came just before */
+		for (int i = p->cur - 1; ev < 0 && i >= 0; i--)
+			if (rows[i].kind == LR_ITEM)
+				ev = rows[i].ev;
 
 		if (u->sel_ev != ev) {
 			u->sel_ev = ev;
@@ -205,10 +212,10 @@ static void sync_cursor(struct ui *u, struct pane *p, int nrows)
 static void draw_row(struct ui *u, struct pane *p, int y, const struct lrow *r, bool sel)
 {
 	WINDOW *w = p->win;
-	int W = p->w - 2, inner = W - 2;
+	int W = p->w - 3, inner = W - 2;
 	bool cur_stage = r->kind == LR_STAGE && r->stage + 1 == u->nstages && !u->eng_done;
 	attr_t a = r->kind == LR_FUTURE ? draw_attr(u, R_DIM) : cur_stage ? draw_attr(u, R_CURRENT) : A_NORMAL;
-	int x = 1;
+	int x = 2;
 
 	if (sel)
 		a |= A_REVERSE;

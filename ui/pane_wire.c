@@ -13,9 +13,10 @@ static int bytes_per_line(struct pane *p)
 {
 	int inner = p->w - 2;
 
-	if (inner >= 6 + 16 * 3 + 1 + 16)
+	/* "0000 " then "xx " per byte then one ASCII column per byte */
+	if (inner >= 5 + 16 * 4)
 		return 16;
-	if (inner >= 6 + 8 * 3 + 1 + 8)
+	if (inner >= 5 + 8 * 4)
 		return 8;
 	return 4;
 }
@@ -172,7 +173,7 @@ static void wire_draw(struct ui *u, struct pane *p)
 		if (b0 < 0)
 			continue;
 		snprintf(off, sizeof off, "%04lx", b0 >= (long)ws.wlen ? b0 - (long)ws.wlen : b0);
-		draw_str(w, 1 + i, 1, 5, off, A_DIM);
+		draw_str(w, 1 + i, 1, 4, off, A_DIM);
 		for (int k = 0; k < bpl; k++) {
 			long b = line_byte(&ws, bpl, line, k, plain_start);
 			uint8_t v;
@@ -186,10 +187,10 @@ static void wire_draw(struct ui *u, struct pane *p)
 			if ((u->hl_off >= 0 && b >= u->hl_off && b < u->hl_off + u->hl_len) || b == u->wire_cur)
 				a = (a & ~A_UNDERLINE) | A_REVERSE;
 			snprintf(hx, sizeof hx, "%02x", v);
-			draw_str(w, 1 + i, 7 + k * 3, 2, hx, a);
+			draw_str(w, 1 + i, 6 + k * 3, 2, hx, a);
 			ch[0] = v >= 0x20 && v < 0x7f ? (char)v : '.';
 			ch[1] = '\0';
-			draw_str(w, 1 + i, 7 + bpl * 3 + k, 1, ch, a);
+			draw_str(w, 1 + i, 6 + bpl * 3 + k, 1, ch, a);
 		}
 	}
 }
@@ -251,6 +252,7 @@ static void wire_click(struct ui *u, struct pane *p, int y, int x)
 	if (!ws.ev)
 		return;
 	wire_lines(&ws, bpl, &plain_start);
+	x += 1; /* window column */
 	if (x >= 6 && x < 6 + bpl * 3)
 		k = (x - 6) / 3;
 	else if (x >= 6 + bpl * 3 && x < 6 + bpl * 4)

@@ -348,7 +348,7 @@ static void draw_status(struct ui *u)
 	snprintf(line, sizeof line, " tlsviz | %s | %s | %s %s %s | %s %s %s | stage %zu of %zu ",
 		 u->opts.engine.mode == ENGINE_REPLAY ? "replay" : u->step ? "step" : "run",
 		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper",
-		 st->version[0] ? st->version : "TLS ?", st->suite[0] ? st->suite : "-", st->group,
+		 st->version[0] ? st->version : hist_version(u) == 0x0303 ? "TLS 1.2" : hist_version(u) ? "TLS 1.3" : "TLS ?", st->suite[0] ? st->suite : "-", st->group,
 		 st->mode ? st->mode : "", st->source ? st->source : "", st->device ? st->device : "",
 		 u->nstages ? u->sel_stage + 1 : 0, total < u->nstages ? u->nstages : total);
 	attron(a);
