@@ -1,0 +1,289 @@
+/* Unit tests for extension decoding: every extension the decoder knows, in
+ * each message form, GREASE, unknown code points and lying lengths. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/cursor.h"
+#include "core/err.h"
+#include "tls/fields.h"
+#include "tls/handshake.h"
+
+/* Parse one extension list body; returns the rc, fields in fl. */
+static int parse(const uint8_t *b, size_t n, enum ext_ctx ctx, struct fields *fl,
+		 struct hs_info *hi)
+{
+	struct cursor c;
+
+	fields_reset(fl);
+	cursor_init(&c, b, n, 0);
+	return ext_parse_list(&c, ctx, 0, fl, hi);
+}
+
+/* Value of the k-th field called name ("" if absent). */
+static const char *val(const struct fields *fl, const char *name, int k)
+{
+	int i = -1;
+
+	do {
+		i = fields_find(fl, name, (size_t)(i + 1));
+	} while (i >= 0 && k-- > 0);
+	return i >= 0 && fl->v[i].value ? fl->v[i].value : "";
+}
+
+static const struct field *fld(const struct fields *fl, const char *name)
+{
+	int i = fields_find(fl, name, 0);
+
+	return i >= 0 ? &fl->v[i] : NULL;
+}
+
+static void test_server_name(void **state)
+{
+	static const uint8_t b[] = { 0x00, 0x00, 0x00, 0x10, 0x00, 0x0e, 0x00, 0x00, 0x0b,
+				     'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm' };
+	struct fields fl;
+	struct hs_info hi = { 0 };
+	const struct field *f;
+
+	(void)state;
+	fields_init(&fl);
+	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), 0);
+	assert_string_equal(val(&fl, "extension", 0), "server_name (0x0000)");
+	f = fld(&fl, "host_name");
+	assert_non_null(f);
+	assert_string_equal(f->value, "\"example.com\"");
+	assert_int_equal(f->off, 9);
+	assert_int_equal(f->len, 11);
+	/* empty in the ServerHello/EE */
+	assert_int_equal(parse((const uint8_t[]){ 0, 0, 0, 0 }, 4, EXT_EE, &fl, &hi), 0);
+	/* inner length one over the outer */
+	{
+		uint8_t bad[sizeof b];
+
+		memcpy(bad, b, sizeof b);
+		bad[8] = 0x0c;
+		assert_int_equal(parse(bad, sizeof bad, EXT_CH, &fl, &hi), ERR_LENGTH);
+		assert_non_null(fld(&fl, "error"));
+	}
+	fields_free(&fl);
+}
+
+static void test_groups_sigalgs_points(void **state)
+{
+	static const uint8_t b[] = {
+		0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x1a, 0x1a, 0x00, 0x1d, 0x00, 0x17,
+		0x00, 0x0d, 0x00, 0x06, 0x00, 0x04, 0x08, 0x04, 0x04, 0x03,
+		0x00, 0x0b, 0x00, 0x02, 0x01, 0x00,
+		0x00, 0x32, 0x00, 0x04, 0x00, 0x02, 0x08, 0x07,
+	};
+	struct fields fl;
+	struct hs_info hi = { 0 };
+
+	(void)state;
+	fields_init(&fl);
+	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), 0);
+	assert_string_equal(val(&fl, "named_group", 0), "GREASE (0x1a1a)");
+	assert_string_equal(val(&fl, "named_group", 1), "x25519 (0x001d)");
+	assert_string_equal(val(&fl, "named_group", 2), "secp256r1 (0x0017)");
+	assert_string_equal(val(&fl, "signature_scheme", 0), "rsa_pss_rsae_sha256 (0x0804)");
+	assert_string_equal(val(&fl, "signature_scheme", 1), "ecdsa_secp256r1_sha256 (0x0403)");
+	assert_string_equal(val(&fl, "signature_scheme", 2), "ed25519 (0x0807)");
+	assert_string_equal(val(&fl, "ec_point_format", 0), "uncompressed (0)");
+	assert_string_equal(val(&fl, "extension", 3), "signature_algorithms_cert (0x0032)");
+	fields_free(&fl);
+}
+
+static void test_odd_group_list(void **state)
+{
+	static const uint8_t b[] = { 0x00, 0x0a, 0x00, 0x05, 0x00, 0x03, 0x00, 0x1d, 0x00 };
+	struct fields fl;
+	struct hs_info hi = { 0 };
+
+	(void)state;
+	fields_init(&fl);
+	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), ERR_LENGTH);
+	fields_free(&fl);
+}
+
+static void test_alpn_flags_misc(void **state)
+{
+	static const uint8_t b[] = {
+		0x00, 0x10, 0x00, 0x0e, 0x00, 0x0c, 0x02, 'h', '2', 0x08, 'h', 't', 't', 'p', '/', '1', '.', '1',
+		0x00, 0x17, 0x00, 0x00,                   /* extended_master_secret */
+		0x00, 0x16, 0x00, 0x00,                   /* encrypt_then_mac */
+		0x00, 0x31, 0x00, 0x00,                   /* post_handshake_auth */
+		0x00, 0x23, 0x00, 0x00,                   /* session_ticket, empty */
+		0xff, 0x01, 0x00, 0x01, 0x00,             /* renegotiation_info */
+		0x00, 0x1c, 0x00, 0x02, 0x40, 0x01,       /* record_size_limit 16385 */
+		0x00, 0x1b, 0x00, 0x03, 0x02, 0x00, 0x02, /* compress_certificate brotli */
+		0x00, 0x15, 0x00, 0x03, 0x00, 0x00, 0x00, /* padding */
+		0x00, 0x05, 0x00, 0x05, 0x01, 0x00, 0x00, 0x00, 0x00, /* status_request */
+		0x00, 0x12, 0x00, 0x00,                   /* SCT, empty in CH */
+		0x00, 0x2d, 0x00, 0x02, 0x01, 0x01,       /* psk_key_exchange_modes */
+		0x00, 0x2a, 0x00, 0x00,                   /* early_data */
+		0x00, 0x2c, 0x00, 0x04, 0x00, 0x02, 0xaa, 0xbb, /* cookie */
+		0x0a, 0x0a, 0x00, 0x01, 0x00,             /* GREASE extension */
+		0x12, 0x34, 0x00, 0x02, 0xde, 0xad,       /* unknown */
+	};
+	struct fields fl;
+	struct hs_info hi = { 0 };
+
+	(void)state;
+	fields_init(&fl);
+	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), 0);
+	assert_string_equal(val(&fl, "protocol_name", 0), "\"h2\"");
+	assert_string_equal(val(&fl, "protocol_name", 1), "\"http/1.1\"");
+	assert_true(hi.ems);
+	assert_true(hi.etm);
+	assert_true(hi.ch_early_data);
+	assert_string_equal(val(&fl, "record_size_limit", 0), "16385");
+	assert_string_equal(val(&fl, "algorithm", 0), "brotli (0x0002)");
+	assert_string_equal(val(&fl, "padding", 0), "3 bytes of zeros");
+	assert_string_equal(val(&fl, "status_type", 0), "ocsp (1)");
+	assert_string_equal(val(&fl, "ke_mode", 0), "psk_dhe_ke (1)");
+	assert_string_equal(val(&fl, "cookie", 0), "aabb");
+	assert_string_equal(val(&fl, "extension", 14), "GREASE (0x0a0a)");
+	assert_string_equal(val(&fl, "extension", 15), "unknown (0x1234)");
+	assert_string_equal(val(&fl, "data", 1), "dead");
+	fields_free(&fl);
+}
+
+static void test_supported_versions_forms(void **state)
+{
+	static const uint8_t ch[] = { 0x00, 0x2b, 0x00, 0x05, 0x04, 0x03, 0x04, 0x03, 0x03 };
+	static const uint8_t sh[] = { 0x00, 0x2b, 0x00, 0x02, 0x03, 0x04 };
+	struct fields fl;
+	struct hs_info hi = { 0 };
+
+	(void)state;
+	fields_init(&fl);
+	assert_int_equal(parse(ch, sizeof ch, EXT_CH, &fl, &hi), 0);
+	assert_true(hi.ch_offers_tls13);
+	assert_string_equal(val(&fl, "version", 0), "TLS 1.3 (0x0304)");
+	assert_string_equal(val(&fl, "version", 1), "TLS 1.2 (0x0303)");
+	assert_int_equal(parse(sh, sizeof sh, EXT_SH, &fl, &hi), 0);
+	assert_int_equal(hi.sh_selected_version, 0x0304);
+	assert_string_equal(val(&fl, "selected_version", 0), "TLS 1.3 (0x0304)");
+	/* the CH form in a ServerHello is one byte too long for a selected_version */
+	assert_int_equal(parse(ch, sizeof ch, EXT_SH, &fl, &hi), ERR_LENGTH);
+	fields_free(&fl);
+}
+
+static void test_key_share_forms(void **state)
+{
+	static const uint8_t ch[] = { 0x00, 0x33, 0x00, 0x0a, 0x00, 0x08, 0x00, 0x1d, 0x00, 0x04,
+				      1, 2, 3, 4 };
+	static const uint8_t sh[] = { 0x00, 0x33, 0x00, 0x07, 0x00, 0x17, 0x00, 0x03, 9, 8, 7 };
+	static const uint8_t hrr[] = { 0x00, 0x33, 0x00, 0x02, 0x00, 0x18 };
+	struct fields fl;
+	struct hs_info hi = { 0 };
+	const struct field *f;
+
+	(void)state;
+	fields_init(&fl);
+	assert_int_equal(parse(ch, sizeof ch, EXT_CH, &fl, &hi), 0);
+	assert_string_equal(val(&fl, "key_share_entry", 0), "x25519 (0x001d)");
+	f = fld(&fl, "key_exchange");
+	assert_non_null(f);
+	assert_int_equal(f->off, 10);
+	assert_int_equal(f->len, 4);
+	assert_string_equal(f->value, "01020304");
+	assert_int_equal(parse(sh, sizeof sh, EXT_SH, &fl, &hi), 0);
+	assert_int_equal(hi.group, 0x17);
+	assert_int_equal(parse(hrr, sizeof hrr, EXT_HRR, &fl, &hi), 0);
+	assert_int_equal(hi.group, 0x18);
+	assert_string_equal(val(&fl, "selected_group", 0), "secp384r1 (0x0018)");
+	/* an empty key_exchange is refused */
+	{
+		static const uint8_t bad[] = { 0x00, 0x33, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x00 };
+
+		assert_int_equal(parse(bad, sizeof bad, EXT_CH, &fl, &hi), ERR_LENGTH);
+	}
+	fields_free(&fl);
+}
+
+static void test_pre_shared_key(void **state)
+{
+	uint8_t ch[4 + 2 + 9 + 2 + 33];
+	static const uint8_t sh[] = { 0x00, 0x29, 0x00, 0x02, 0x00, 0x00 };
+	struct fields fl;
+	struct hs_info hi = { 0 };
+	size_t n = 0;
+
+	(void)state;
+	ch[n++] = 0x00; ch[n++] = 0x29; ch[n++] = 0x00; ch[n++] = 2 + 9 + 2 + 33;
+	ch[n++] = 0x00; ch[n++] = 9;                       /* identities */
+	ch[n++] = 0x00; ch[n++] = 3; ch[n++] = 'a'; ch[n++] = 'b'; ch[n++] = 'c';
+	ch[n++] = 0; ch[n++] = 0; ch[n++] = 1; ch[n++] = 0; /* age 256 */
+	ch[n++] = 0x00; ch[n++] = 33;                      /* binders */
+	ch[n++] = 32;
+	memset(ch + n, 0x5a, 32);
+	n += 32;
+	fields_init(&fl);
+	assert_int_equal(parse(ch, n, EXT_CH, &fl, &hi), 0);
+	assert_true(hi.ch_psk);
+	assert_string_equal(val(&fl, "identity", 0), "616263");
+	assert_string_equal(val(&fl, "obfuscated_ticket_age", 0), "256");
+	assert_non_null(fld(&fl, "binder"));
+	assert_int_equal(parse(sh, sizeof sh, EXT_SH, &fl, &hi), 0);
+	assert_true(hi.sh_psk);
+	assert_string_equal(val(&fl, "selected_identity", 0), "0");
+	/* a binder one byte short of 32 */
+	ch[3]--;
+	ch[4 + 2 + 9 + 1]--;
+	ch[4 + 2 + 9 + 2]--;
+	assert_int_equal(parse(ch, n - 1, EXT_CH, &fl, &hi), ERR_LENGTH);
+	fields_free(&fl);
+}
+
+static void test_nst_early_data(void **state)
+{
+	static const uint8_t b[] = { 0x00, 0x2a, 0x00, 0x04, 0x00, 0x00, 0x40, 0x00 };
+	struct fields fl;
+	struct hs_info hi = { 0 };
+
+	(void)state;
+	fields_init(&fl);
+	assert_int_equal(parse(b, sizeof b, EXT_NST, &fl, &hi), 0);
+	assert_string_equal(val(&fl, "max_early_data_size", 0), "16384");
+	/* in a ClientHello the same bytes are not empty: an error */
+	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), ERR_LENGTH);
+	fields_free(&fl);
+}
+
+/* Lengths that lie: extension_data past the end, truncated type. */
+static void test_lying_lengths(void **state)
+{
+	static const uint8_t past[] = { 0x00, 0x17, 0x00, 0x05, 0x00 };
+	static const uint8_t half[] = { 0x00 };
+	struct fields fl;
+	struct hs_info hi = { 0 };
+
+	(void)state;
+	fields_init(&fl);
+	assert_int_equal(parse(past, sizeof past, EXT_CH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse(half, sizeof half, EXT_CH, &fl, &hi), ERR_SHORT);
+	assert_int_equal(parse(NULL, 0, EXT_CH, &fl, &hi), 0);
+	fields_free(&fl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_server_name),
+		cmocka_unit_test(test_groups_sigalgs_points),
+		cmocka_unit_test(test_odd_group_list),
+		cmocka_unit_test(test_alpn_flags_misc),
+		cmocka_unit_test(test_supported_versions_forms),
+		cmocka_unit_test(test_key_share_forms),
+		cmocka_unit_test(test_pre_shared_key),
+		cmocka_unit_test(test_nst_early_data),
+		cmocka_unit_test(test_lying_lengths),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
