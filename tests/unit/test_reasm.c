@@ -7,11 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/err.h"
+#include "wire/capfile.h"
+#include "wire/pcapng_write.h"
 #include "wire/reasm.h"
 
 #define MAXC 8
@@ -485,6 +489,115 @@ static void test_connection_cap(void **state)
 	reasm_free(r);
 }
 
+#define FIXTURE TLSVIZ_SOURCE_DIR "/tests/data/wire/tls-get.pcap"
+
+/* A captured frame kept in memory. */
+struct frame {
+	uint64_t ts;
+	size_t len;
+	uint8_t b[8192];
+};
+
+/* Reassemble a capture file; streams into g. */
+static void reasm_file(const char *path, struct got *g)
+{
+	struct capfile *cf;
+	struct pkt_raw raw;
+	struct pkt p;
+	struct reasm *r = reasm_new(&ops, g, 0);
+	uint32_t id;
+	enum dir d;
+
+	assert_int_equal(capfile_open(&cf, path, NULL, NULL), 0);
+	while (capfile_next(cf, &raw) == 1) {
+		assert_int_equal(packet_parse(raw.linktype, raw.frame, raw.caplen, raw.origlen,
+					      raw.ts_us, &p), 0);
+		assert_int_equal(reasm_packet(r, &p, &id, &d), 0);
+	}
+	reasm_finish(r);
+	capfile_close(cf);
+	reasm_free(r);
+}
+
+/* The fixture rewritten with packets reordered and duplicated reassembles to
+ * the same streams as the original. */
+static void test_rewritten_pcap(void **state)
+{
+	static struct frame fr[64];
+	struct got ref = { 0 }, got = { 0 };
+	struct capfile *cf;
+	struct capwriter *w;
+	struct pkt_raw raw;
+	char dir[] = "/tmp/tlsviz-reasm.XXXXXX", path[300];
+	int n = 0, order[128], k = 0;
+
+	(void)state;
+	reasm_file(FIXTURE, &ref);
+	assert_int_equal(ref.nconn, 2);
+	assert_int_equal(ref.order_bad, 0);
+	print_message("streams: %zu %zu %zu %zu\n", ref.len[1][DIR_C2S], ref.len[1][DIR_S2C],
+		      ref.len[2][DIR_C2S], ref.len[2][DIR_S2C]);
+	assert_true(ref.len[1][DIR_S2C] > 1000 && ref.len[2][DIR_C2S] > 200);
+	assert_int_equal(capfile_open(&cf, FIXTURE, NULL, NULL), 0);
+	while (capfile_next(cf, &raw) == 1) {
+		assert_true(n < 64 && raw.caplen <= sizeof fr[n].b);
+		fr[n].ts = raw.ts_us;
+		fr[n].len = raw.caplen;
+		memcpy(fr[n].b, raw.frame, raw.caplen);
+		n++;
+	}
+	capfile_close(cf);
+	/* keep the 3 handshake packets first (they decide roles), then swap
+	 * neighbours, and send every third packet twice */
+	for (int i = 0; i < 3; i++)
+		order[k++] = i;
+	for (int i = 3; i < n; i += 2) {
+		if (i + 1 < n)
+			order[k++] = i + 1;
+		order[k++] = i;
+		if (i % 3 == 0)
+			order[k++] = i;
+	}
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/rewritten.pcap", dir);
+	assert_int_equal(capwriter_open(&w, path, CAPFMT_PCAP, 1), 0);
+	for (int i = 0; i < k; i++)
+		assert_int_equal(capwriter_packet(w, fr[order[i]].ts, fr[order[i]].b, fr[order[i]].len,
+						  fr[order[i]].len), 0);
+	assert_int_equal(capwriter_commit(w), 0);
+	reasm_file(path, &got);
+	assert_int_equal(got.nconn, 2);
+	assert_int_equal(got.order_bad, 0);
+	for (int c = 1; c <= 2; c++) {
+		for (int d = DIR_C2S; d <= DIR_S2C; d++) {
+			assert_int_equal(got.gaps[c][d], 0);
+			assert_int_equal(got.len[c][d], ref.len[c][d]);
+			assert_memory_equal(got.buf[c][d], ref.buf[c][d], ref.len[c][d]);
+			assert_int_equal(got.closed[c][d], 1);
+		}
+	}
+	/* and dropping a data packet of the server gives exactly one gap */
+	unlink(path);
+	assert_int_equal(capwriter_open(&w, path, CAPFMT_PCAP, 1), 0);
+	for (int i = 0; i < n; i++)
+		if (i != 5) /* the TLS 1.3 server flight */
+			assert_int_equal(capwriter_packet(w, fr[i].ts, fr[i].b, fr[i].len, fr[i].len), 0);
+	assert_int_equal(capwriter_commit(w), 0);
+	got_free(&got);
+	memset(&got, 0, sizeof got);
+	reasm_file(path, &got);
+	assert_int_equal(got.gaps[1][DIR_S2C], 1);
+	assert_int_equal(got.gap_off[1][DIR_S2C], 0);
+	assert_int_equal(got.len[1][DIR_S2C], ref.len[1][DIR_S2C]);
+	assert_memory_equal(got.buf[1][DIR_S2C] + got.gap_len[1][DIR_S2C],
+			    ref.buf[1][DIR_S2C] + got.gap_len[1][DIR_S2C],
+			    ref.len[1][DIR_S2C] - got.gap_len[1][DIR_S2C]);
+	unlink(path);
+	rmdir(dir);
+	got_free(&got);
+	got_free(&ref);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_midstream_roles),
 		cmocka_unit_test(test_snaplen_cut_is_gap),
 		cmocka_unit_test(test_connection_cap),
+		cmocka_unit_test(test_rewritten_pcap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
