@@ -65,6 +65,7 @@ static void key_view(struct ui *u, int ch)
 	(void)ch;
 	u->view = u->view == VIEW_INSIDER ? VIEW_EAVESDROPPER : VIEW_INSIDER;
 	u->sel_field = -1;
+	u->panes[PANE_LADDER].cur = -2; /* rows appear/disappear: stay on the same event */
 	ui_message(u, u->view == VIEW_INSIDER ? "insider view: keys and decrypted content shown"
 					      : "eavesdropper view: only what the wire shows");
 }

@@ -88,6 +88,13 @@ static void line(int indent, attr_t a, const char *fmt, ...)
 	nlines++;
 }
 
+/* draw_wrap callback: one dim derivation line. */
+static void wrap_line(const char *s, int len, void *arg)
+{
+	(void)arg;
+	line(3, A_DIM, "%.*s", len, s);
+}
+
 /* The key events named n up to the horizon: owners merged, first one kept. */
 static const struct event *find_key(struct ui *u, const char *n, size_t horizon, char *owners, size_t cap, bool *differ)
 {
@@ -131,8 +138,12 @@ static void key_lines(struct ui *u, const char *name, size_t horizon, int width)
 	     e->u.key.stage ? e->u.key.stage : "");
 	if (differ)
 		line(3, draw_attr(u, R_WARN), "client and server values DIFFER");
-	if (e->u.key.derivation)
-		line(3, A_DIM, "= %s", e->u.key.derivation);
+	if (e->u.key.derivation) {
+		char d[600];
+
+		snprintf(d, sizeof d, "= %s", e->u.key.derivation);
+		draw_wrap(d, width - 5 > 20 ? width - 5 : 20, wrap_line, NULL);
+	}
 	per = (width - 4) / 2;
 	if (per < 8)
 		per = 8;

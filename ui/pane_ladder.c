@@ -192,11 +192,14 @@ static void select_row(struct ui *u, struct pane *p, int nrows)
 static void sync_cursor(struct ui *u, struct pane *p, int nrows)
 {
 	if (p->cur == -2) {
-		for (int i = 0; i < nrows; i++)
-			if (rows[i].kind == LR_ITEM && rows[i].ev == u->sel_ev) {
-				p->cur = i;
-				return;
-			}
+		long rec = u->sel_ev >= 0 ? hist_record_of(u, (size_t)u->sel_ev) : -1;
+
+		for (int pass = 0; pass < 2; pass++)
+			for (int i = 0; i < nrows; i++)
+				if (rows[i].kind == LR_ITEM && rows[i].ev == (pass ? rec : u->sel_ev) && rows[i].ev >= 0) {
+					p->cur = i;
+					return;
+				}
 		p->cur = -1;
 	}
 	if (p->cur == -1 || (u->follow && u->nstages && u->sel_stage + 1 == u->nstages &&

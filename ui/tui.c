@@ -345,12 +345,12 @@ static void draw_status(struct ui *u)
 	const struct engine_status *st = &u->st;
 	size_t total = hist_total_stages(u);
 
-	snprintf(line, sizeof line, " tlsviz | %s | %s | %s %s %s | %s %s %s | stage %zu of %zu ",
+	snprintf(line, sizeof line, " tlsviz | %s | %s | stage %zu of %zu | %s %s %s | %s %s %s ",
 		 u->opts.engine.mode == ENGINE_REPLAY ? "replay" : u->step ? "step" : "run",
 		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper",
+		 u->nstages ? u->sel_stage + 1 : 0, total < u->nstages ? u->nstages : total,
 		 st->version[0] ? st->version : hist_version(u) == 0x0303 ? "TLS 1.2" : hist_version(u) ? "TLS 1.3" : "TLS ?", st->suite[0] ? st->suite : "-", st->group,
-		 st->mode ? st->mode : "", st->source ? st->source : "", st->device ? st->device : "",
-		 u->nstages ? u->sel_stage + 1 : 0, total < u->nstages ? u->nstages : total);
+		 st->mode ? st->mode : "", st->source ? st->source : "", st->device ? st->device : "");
 	attron(a);
 	mvhline(0, 0, ' ', u->cols);
 	attroff(a);
@@ -372,7 +372,8 @@ static void draw_bottom(struct ui *u)
 	}
 	if (u->eng && u->step && !u->eng_done && engine_pending(u->eng, &st) == 1) {
 		int n = draw_fmt(stdscr, y, 0, u->cols - 1, draw_attr(u, R_CURRENT),
-				 "HELD before: %s -- space/n: next stage, c: run to end | ", st.title ? st.title : st.name ? st.name : "?");
+				 "HELD before: #%u %s -- space/n: next stage, c: run to end | ", (unsigned)st.index + 1,
+				 st.title ? st.title : st.name ? st.name : "?");
 		draw_str(stdscr, y, n, u->cols - 1 - n, u->msg, A_NORMAL);
 		return;
 	}
@@ -458,8 +459,11 @@ static void draw_all(struct ui *u)
 		char m2[64];
 
 		snprintf(m2, sizeof m2, "(now %dx%d; q quits)", u->cols, u->rows);
-		draw_str(stdscr, u->rows / 2 - 1 > 0 ? u->rows / 2 - 1 : 0, 0, u->cols, m1, A_BOLD);
-		draw_str(stdscr, u->rows / 2 > 1 ? u->rows / 2 : 1, 0, u->cols, m2, A_NORMAL);
+		int x1 = u->cols > (int)strlen(m1) ? (u->cols - (int)strlen(m1)) / 2 : 0;
+		int x2 = u->cols > (int)strlen(m2) ? (u->cols - (int)strlen(m2)) / 2 : 0;
+
+		draw_str(stdscr, u->rows / 2 - 1 > 0 ? u->rows / 2 - 1 : 0, x1, u->cols - x1, m1, A_BOLD);
+		draw_str(stdscr, u->rows / 2 > 1 ? u->rows / 2 : 1, x2, u->cols - x2, m2, A_NORMAL);
 		wnoutrefresh(stdscr);
 		doupdate();
 		return;
