@@ -7,10 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "core/hex.h"
 #include "core/event.h"
 #include "keys/keys.h"
 #include "tls/tlsdec.h"
@@ -846,6 +848,151 @@ static void test_truncated_at_end(void **state)
 	collect_free(&c);
 }
 
+/* ---- real captures (OpenSSL 3.0 peers, captures/README.md), their TCP
+ * streams extracted with tshark into tests/data/tls/<name>.<conn>.stream as
+ * "C <hex>" / "S <hex>" lines in capture order ---- */
+
+struct capcheck {
+	const char *name;
+	int conns;
+	bool rsa;          /* decrypt with rsa-server.key instead of the key log */
+	bool tampered;     /* exactly one record fails authentication */
+	const char *msg;   /* a handshake message that must appear, or NULL */
+	const char *key;   /* an EV_KEY that must appear, or NULL */
+};
+
+/* Feed one extracted connection; returns false when the file is missing. */
+static bool feed_stream_file(struct tlsdec *d, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	static char line[1 << 17];
+	static uint8_t buf[1 << 16];
+	uint64_t off[3] = { 0 };
+	uint64_t ts = 1;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strcspn(line + 2, "\r\n");
+		int len = hex_decode(line + 2, n, buf, sizeof buf);
+		enum dir dir = line[0] == 'C' ? DIR_C2S : DIR_S2C;
+
+		assert_true(len >= 0);
+		assert_int_equal(tlsdec_feed(d, dir, buf, (size_t)len, off[dir], ts++), 0);
+		off[dir] += (uint64_t)len;
+	}
+	fclose(f);
+	tlsdec_end(d);
+	return true;
+}
+
+static bool app_contains(struct collect *c, enum dir dir, const char *needle)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct event *e = c->ev[i];
+
+		if (e->type == EV_APP_DATA && e->dir == dir &&
+		    memmem(e->u.app.data, e->u.app.len, needle, strlen(needle)))
+			return true;
+	}
+	return false;
+}
+
+static void check_capture(const struct capcheck *cc)
+{
+	char path[512];
+	struct keystore *ks = keystore_new();
+	bool saw_msg = false, saw_key = false;
+
+	if (cc->rsa) {
+		snprintf(path, sizeof path, TLSVIZ_SOURCE_DIR "/tests/data/tls/rsa-server.key");
+		assert_int_equal(keystore_load_rsa_key(ks, path), 0);
+	} else {
+		snprintf(path, sizeof path, TLSVIZ_SOURCE_DIR "/tests/data/tls/%s.keys", cc->name);
+		assert_true(keystore_load_keylog_file(ks, path, NULL) > 0);
+	}
+	for (int k = 0; k < cc->conns; k++) {
+		struct collect c;
+		struct tlsdec *d;
+		size_t errors = 0, auth_failed = 0;
+
+		collect_init(&c);
+		d = tlsdec_new((uint32_t)k + 1, ks, &c.base);
+		snprintf(path, sizeof path, TLSVIZ_SOURCE_DIR "/tests/data/tls/%s.%d.stream", cc->name, k);
+		if (!feed_stream_file(d, path))
+			fail_msg("missing fixture %s", path);
+		for (size_t i = 0; i < c.n; i++) {
+			const struct event *e = c.ev[i];
+
+			if (e->type == EV_ERROR) {
+				errors++;
+				if (!cc->tampered)
+					print_error("%s conn %d: %s\n", cc->name, k, e->u.error.text);
+			}
+			if (e->type == EV_RECORD && e->u.record.encrypted && !e->u.record.decrypted) {
+				if (e->u.record.auth_failed)
+					auth_failed++;
+				else
+					fail_msg("%s conn %d: record %llu not decrypted: %s", cc->name, k,
+						 (unsigned long long)e->u.record.index,
+						 e->u.record.why_not ? e->u.record.why_not : "?");
+			}
+			if (e->type == EV_HANDSHAKE && cc->msg && strcmp(e->u.hs.msg, cc->msg) == 0)
+				saw_msg = true;
+			if (e->type == EV_KEY && cc->key && strcmp(e->u.key.name, cc->key) == 0)
+				saw_key = true;
+		}
+		if (cc->tampered) {
+			assert_int_equal(auth_failed, 1);
+			assert_int_equal(errors, 1);
+		} else {
+			assert_int_equal(errors, 0);
+			assert_int_equal(auth_failed, 0);
+			assert_true(app_contains(&c, DIR_C2S, "GET /hello.txt"));
+			assert_true(app_contains(&c, DIR_S2C, "HTTP/1.0 200 ok"));
+		}
+		assert_int_equal(count(&c, EV_HANDSHAKE) > 3, true);
+		/* both sides close with close_notify */
+		assert_true(count(&c, EV_ALERT) >= 1);
+		tlsdec_free(d);
+		collect_free(&c);
+	}
+	if (cc->msg)
+		assert_true(saw_msg);
+	if (cc->key)
+		assert_true(saw_key);
+	keystore_free(ks);
+}
+
+static void test_real_captures(void **state)
+{
+	static const struct capcheck caps[] = {
+		{ "tls13-aes128gcm", 1, false, false, "certificate_verify", "server_handshake_key" },
+		{ "tls13-aes256gcm", 1, false, false, "new_session_ticket", "client_application_traffic_secret_0" },
+		{ "tls13-chacha20", 1, false, false, "encrypted_extensions", NULL },
+		{ "tls13-aes128ccm", 1, false, false, NULL, NULL },
+		{ "tls13-aes128ccm8", 1, false, false, NULL, NULL },
+		{ "tls13-hrr", 1, false, false, "hello_retry_request", NULL },
+		{ "tls13-resumption", 2, false, false, "new_session_ticket", NULL },
+		{ "tls13-mtls", 1, false, false, "certificate_request", NULL },
+		{ "tls13-keyupdate", 1, false, false, "key_update", "server_application_traffic_secret_1" },
+		{ "tls12-ecdhe-aes128gcm", 1, false, false, "server_key_exchange", "client_write_key" },
+		{ "tls12-ecdhe-chacha20", 1, false, false, "client_key_exchange", NULL },
+		{ "tls12-ecdhe-cbc-etm", 1, false, false, NULL, "client_write_mac_key" },
+		{ "tls12-ecdhe-cbc-noetm", 1, false, false, NULL, "server_write_mac_key" },
+		{ "tls12-rsa-aes128gcm", 1, true, false, "client_key_exchange", "premaster_secret" },
+		{ "tls12-ecdhe-ecdsa-aes128gcm", 1, false, false, "server_hello_done", NULL },
+		{ "tls12-resumption", 2, false, false, "finished", "master_secret" },
+		{ "tls12-resumption-ticket", 2, false, false, "new_session_ticket", NULL },
+		{ "tampered-tls13-aes128gcm", 1, false, true, NULL, NULL },
+		{ "tampered-tls12-ecdhe-aes128gcm", 1, false, true, NULL, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+		check_capture(&caps[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -858,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_garbage_resync),
 		cmocka_unit_test(test_gap_then_records),
 		cmocka_unit_test(test_truncated_at_end),
+		cmocka_unit_test(test_real_captures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
