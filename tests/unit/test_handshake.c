@@ -25,7 +25,8 @@ static size_t msg(uint8_t *out, uint8_t type, const uint8_t *body, size_t n)
 	out[1] = (uint8_t)(n >> 16);
 	out[2] = (uint8_t)(n >> 8);
 	out[3] = (uint8_t)n;
-	memcpy(out + 4, body, n);
+	if (n)
+		memcpy(out + 4, body, n);
 	return n + 4;
 }
 

@@ -993,6 +993,93 @@ static void test_real_captures(void **state)
 		check_capture(&caps[i]);
 }
 
+/* Hostile input: mutated real streams (bit flips, byte changes, length
+ * bytes set to extremes, random cut points) never crash and every event is
+ * well formed. Deterministic (fixed seed), bounded in count. */
+static void test_mutated_streams(void **state)
+{
+	static const char *const names[] = { "tls13-hrr", "tls12-ecdhe-cbc-noetm", "tls13-mtls",
+					     "tls12-rsa-aes128gcm" };
+	static uint8_t s[2][1 << 15];
+	static char line[1 << 17];
+	uint32_t seed = 12345;
+
+	(void)state;
+	for (size_t k = 0; k < 4; k++) {
+		char path[512];
+		struct keystore *ks = keystore_new();
+		size_t len[2] = { 0, 0 };
+		FILE *f;
+
+		snprintf(path, sizeof path, TLSVIZ_SOURCE_DIR "/tests/data/tls/%s.keys", names[k]);
+		keystore_load_keylog_file(ks, path, NULL);
+		snprintf(path, sizeof path, TLSVIZ_SOURCE_DIR "/tests/data/tls/%s.0.stream", names[k]);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof line, f)) {
+			int i = line[0] == 'C' ? 0 : 1;
+			int n = hex_decode(line + 2, strcspn(line + 2, "\r\n"), s[i] + len[i],
+					   sizeof s[i] - len[i]);
+
+			assert_true(n >= 0);
+			len[i] += (size_t)n;
+		}
+		fclose(f);
+		for (int iter = 0; iter < 150; iter++) {
+			uint8_t m[2][sizeof s[0]];
+			struct collect c;
+			struct tlsdec *d;
+
+			memcpy(m, s, sizeof m);
+			for (int j = 0; j < 1 + iter % 6; j++) {
+				int i;
+				size_t at;
+
+				seed = seed * 1103515245u + 12345u;
+				i = (seed >> 8) & 1;
+				if (!len[i])
+					continue;
+				at = (seed >> 9) % len[i];
+				switch ((seed >> 3) % 4) {
+				case 0: m[i][at] ^= (uint8_t)(1u << ((seed >> 20) & 7)); break;
+				case 1: m[i][at] = (uint8_t)(seed >> 16); break;
+				case 2: m[i][at] = 0xff; break;
+				default: m[i][at] = 0x00; break;
+				}
+			}
+			collect_init(&c);
+			d = tlsdec_new(1, ks, &c.base);
+			/* interleave the directions in uneven chunks */
+			for (size_t p0 = 0, p1 = 0; p0 < len[0] || p1 < len[1];) {
+				size_t n0 = len[0] - p0 < 97 ? len[0] - p0 : 97;
+				size_t n1 = len[1] - p1 < 301 ? len[1] - p1 : 301;
+
+				tlsdec_feed(d, DIR_C2S, m[0] + p0, n0, p0, 1);
+				tlsdec_feed(d, DIR_S2C, m[1] + p1, n1, p1, 1);
+				p0 += n0;
+				p1 += n1;
+				c.n > 400 ? collect_free(&c) : (void)0;
+			}
+			tlsdec_end(d);
+			for (size_t i = 0; i < c.n; i++) {
+				const struct event *e = c.ev[i];
+
+				if (e->type == EV_HANDSHAKE)
+					for (size_t fi = 0; fi < e->u.hs.nfields; fi++)
+						assert_true((uint64_t)e->u.hs.fields[fi].off +
+								    e->u.hs.fields[fi].len <= e->u.hs.len);
+				if (e->type == EV_RECORD)
+					assert_int_equal(e->u.record.len, 5u + e->u.record.length);
+				if (e->type == EV_ERROR)
+					assert_non_null(e->u.error.text);
+			}
+			tlsdec_free(d);
+			collect_free(&c);
+		}
+		keystore_free(ks);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1006,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_gap_then_records),
 		cmocka_unit_test(test_truncated_at_end),
 		cmocka_unit_test(test_real_captures),
+		cmocka_unit_test(test_mutated_streams),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
