@@ -1,8 +1,525 @@
-/* tlsviz entry point (placeholder until the CLI lands). */
-#include <stdio.h>
+/* tlsviz: command line. Subcommands and options live in tables, so --help and
+ * the man page are generated from (and checked against) the same source. */
+#include "core/err.h"
+#include "engine/engine.h"
+#include "output/views.h"
+#ifdef TLSVIZ_HAVE_UI
+#include "tui.h"
+#endif
 
-int main(void)
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Exit codes, documented in tlsviz(1). */
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+enum cmd_id { CMD_LIVE = 1, CMD_REPLAY = 2, CMD_RECORD = 4, CMD_SERVE = 8 };
+#define CMD_LIVE_LIKE (CMD_LIVE | CMD_RECORD)
+
+enum opt_id {
+	OPT_HELP = 'h', OPT_VERSION = 'V', OPT_WRITE = 'w',
+	OPT_BATCH = 256, OPT_JSON, OPT_TLS, OPT_SUITE, OPT_GROUP, OPT_CERT_TYPE,
+	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
+	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
+	OPT_HEX, OPT_ASCII, OPT_NO_COLOR,
+};
+
+struct opt {
+	const char *name;
+	int id;
+	const char *arg;   /* NULL: a flag */
+	unsigned cmds;     /* where it applies (bitmask of cmd_id; 0 = everywhere) */
+	const char *help;
+};
+
+/* Every option of every subcommand; tlsviz(1) documents each of these. */
+static const struct opt opts[] = {
+	{ .name = "help", .id = OPT_HELP, .help = "show this help and exit" },
+	{ .name = "version", .id = OPT_VERSION, .help = "show the version and exit" },
+	{ .name = "batch", .id = OPT_BATCH, .cmds = CMD_LIVE | CMD_REPLAY,
+	  .help = "no TUI: print every stage, message and key, then exit" },
+	{ .name = "json", .id = OPT_JSON, .cmds = CMD_LIVE | CMD_REPLAY,
+	  .help = "with --batch: JSON Lines, one object per event (see tlsviz(1))" },
+	{ .name = "packets", .id = OPT_PACKETS, .cmds = CMD_LIVE | CMD_REPLAY,
+	  .help = "with --batch text: one line per TCP packet too" },
+	{ .name = "hex", .id = OPT_HEX, .cmds = CMD_LIVE | CMD_REPLAY,
+	  .help = "with --batch text: hex dump of every record as on the wire" },
+	{ .name = "tls", .id = OPT_TLS, .arg = "1.3|1.2", .cmds = CMD_LIVE_LIKE,
+	  .help = "protocol version of the live session (default 1.3)" },
+	{ .name = "suite", .id = OPT_SUITE, .arg = "NAME", .cmds = CMD_LIVE_LIKE,
+	  .help = "cipher suite, wolfSSL or IANA name (e.g. TLS13-AES256-GCM-SHA384)" },
+	{ .name = "group", .id = OPT_GROUP, .arg = "NAME", .cmds = CMD_LIVE_LIKE,
+	  .help = "key exchange group: x25519 (default), secp256r1, secp384r1, ffdhe2048" },
+	{ .name = "cert-type", .id = OPT_CERT_TYPE, .arg = "TYPE", .cmds = CMD_LIVE_LIKE,
+	  .help = "generated server identity: rsa2048 (default) or ecdsa-p256" },
+	{ .name = "cert", .id = OPT_CERT, .arg = "FILE", .cmds = CMD_LIVE_LIKE,
+	  .help = "server certificate chain (PEM) instead of a generated one" },
+	{ .name = "key", .id = OPT_KEY, .arg = "FILE", .cmds = CMD_LIVE_LIKE,
+	  .help = "server private key (PEM), with --cert" },
+	{ .name = "ca", .id = OPT_CA, .arg = "FILE", .cmds = CMD_LIVE_LIKE,
+	  .help = "CA certificate (PEM) the client trusts, with --cert" },
+	{ .name = "port", .id = OPT_PORT, .arg = "N", .cmds = CMD_LIVE_LIKE,
+	  .help = "server port on 127.0.0.1 (default: an ephemeral port)" },
+	{ .name = "path", .id = OPT_PATH, .arg = "PATH", .cmds = CMD_LIVE_LIKE,
+	  .help = "request path of the GET (default /)" },
+	{ .name = "body-bytes", .id = OPT_BODY_BYTES, .arg = "N", .cmds = CMD_LIVE_LIKE,
+	  .help = "response body size in bytes (default: a small HTML page)" },
+	{ .name = "keylog", .id = OPT_KEYLOG, .arg = "FILE", .cmds = CMD_LIVE | CMD_REPLAY | CMD_RECORD,
+	  .help = "live: write an NSS key log (0600); replay: read one" },
+	{ .name = "capture", .id = OPT_CAPTURE, .arg = "MODE", .cmds = CMD_LIVE_LIKE,
+	  .help = "capture source: auto (default), pcap, netns or tap" },
+	{ .name = "step", .id = OPT_STEP, .cmds = CMD_LIVE,
+	  .help = "with --batch: wait for Enter on stdin before each flight" },
+	{ .name = "rsa-key", .id = OPT_RSA_KEY, .arg = "FILE", .cmds = CMD_REPLAY,
+	  .help = "server RSA private key (PEM or DER) to decrypt static-RSA sessions" },
+	{ .name = "export-plaintext", .id = OPT_EXPORT, .arg = "DIR", .cmds = CMD_REPLAY,
+	  .help = "write each connection's decrypted streams to DIR/conn<N>-<dir>.bin" },
+	{ .name = "write", .id = OPT_WRITE, .arg = "FILE", .cmds = CMD_RECORD,
+	  .help = "capture file to write (required)" },
+	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT", .cmds = CMD_RECORD,
+	  .help = "pcapng (default; keys in a Decryption Secrets Block) or pcap (+ FILE.keys)" },
+	{ .name = "ascii", .id = OPT_ASCII, .cmds = CMD_LIVE | CMD_REPLAY,
+	  .help = "TUI: ASCII line drawing" },
+	{ .name = "no-color", .id = OPT_NO_COLOR, .cmds = CMD_LIVE | CMD_REPLAY,
+	  .help = "TUI: no colours (also when NO_COLOR is set)" },
+	{ 0 },
+};
+
+struct args;
+struct cmd {
+	const char *name;
+	enum cmd_id id;
+	const char *usage;
+	const char *help;
+	int (*run)(struct args *a);
+};
+
+struct args {
+	const struct cmd *cmd;
+	struct engine_opts eo;
+	bool batch, json, step, packets, hex, ascii, no_color;
+	const char *write, *format, *keylog;
+};
+
+static int cmd_live(struct args *a);
+static int cmd_replay(struct args *a);
+static int cmd_record(struct args *a);
+static int cmd_serve(struct args *a);
+
+/* Subcommands; the first is the default. */
+static const struct cmd cmds[] = {
+	{ .name = "live", .id = CMD_LIVE, .usage = "[options]", .run = cmd_live,
+	  .help = "run a wolfSSL client and server on 127.0.0.1 and visualize their handshake" },
+	{ .name = "replay", .id = CMD_REPLAY, .usage = "FILE [options]", .run = cmd_replay,
+	  .help = "decode a saved pcap/pcapng capture (keys from --keylog, --rsa-key or the file)" },
+	{ .name = "record", .id = CMD_RECORD, .usage = "-w FILE [options]", .run = cmd_record,
+	  .help = "run the live session headless and write the capture with its keys" },
+	{ .name = "serve", .id = CMD_SERVE, .usage = "[--port N]", .run = cmd_serve,
+	  .help = "the wolfSSL server alone, for curl or a browser (not yet available)" },
+	{ 0 },
+};
+
+static const char *prog = "tlsviz";
+
+/* Print one clear error line and return the usage exit code. */
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
 {
-	puts("tlsviz " TLSVIZ_VERSION);
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", prog);
+	return EXIT_USAGE;
+}
+
+/* --help, generated from the tables. */
+static void print_help(FILE *out)
+{
+	fprintf(out, "Usage: %s [COMMAND] [options]\n\n", prog);
+	fputs("An interactive terminal TLS handshake visualizer: a real wolfSSL client and server,\n"
+	      "the bytes an eavesdropper captures, the decoded handshake and every key.\n\nCommands:\n",
+	      out);
+	for (const struct cmd *c = cmds; c->name; c++)
+		fprintf(out, "  %-7s %-18s %s\n", c->name, c->usage, c->help);
+	fputs("\nOptions:\n", out);
+	for (const struct opt *o = opts; o->name; o++) {
+		char left[48];
+		char where[64] = "";
+
+		snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		if (o->cmds) {
+			strcat(where, " [");
+			for (const struct cmd *c = cmds; c->name; c++)
+				if (o->cmds & c->id) {
+					if (where[2])
+						strcat(where, ",");
+					strcat(where, c->name);
+				}
+			strcat(where, "]");
+		}
+		fprintf(out, "  %s%-26s %s%s\n", o->id < 256 ? "-" : " ", left, o->help, where);
+	}
+	fputs("\nWith no command, tlsviz opens the TUI on a live TLS 1.3 session.\n"
+	      "Exit status: 0 success, 1 the session or output failed, 2 bad usage or unusable input.\n"
+	      "See tlsviz(1) for the JSON Lines schema and the TUI keys.\n",
+	      out);
+}
+
+/* Parse a decimal in [lo, hi]. */
+static int parse_num(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
 	return 0;
+}
+
+/* Apply one parsed option. */
+static int apply_opt(struct args *a, const struct opt *o, const char *val)
+{
+	unsigned long n;
+
+	if (o->cmds && !(o->cmds & a->cmd->id)) {
+		fprintf(stderr, "%s: option --%s does not apply to '%s'\nTry '%s --help'.\n", prog,
+			o->name, a->cmd->name, prog);
+		return EXIT_USAGE;
+	}
+	switch (o->id) {
+	case OPT_BATCH: a->batch = true; break;
+	case OPT_JSON: a->json = true; break;
+	case OPT_PACKETS: a->packets = true; break;
+	case OPT_HEX: a->hex = true; break;
+	case OPT_STEP: a->step = true; break;
+	case OPT_ASCII: a->ascii = true; break;
+	case OPT_NO_COLOR: a->no_color = true; break;
+	case OPT_TLS:
+		if (!strcmp(val, "1.3"))
+			a->eo.tls_version = 0x0304;
+		else if (!strcmp(val, "1.2"))
+			a->eo.tls_version = 0x0303;
+		else
+			return usage_error("--tls: '%s' is not a supported version (1.3 or 1.2)", val);
+		break;
+	case OPT_SUITE: a->eo.suite = val; break;
+	case OPT_GROUP: a->eo.group = val; break;
+	case OPT_CERT_TYPE:
+		if (strcmp(val, "rsa2048") && strcmp(val, "ecdsa-p256"))
+			return usage_error("--cert-type: '%s' is not rsa2048 or ecdsa-p256", val);
+		a->eo.cert_type = val;
+		break;
+	case OPT_CERT: a->eo.cert_file = val; break;
+	case OPT_KEY: a->eo.key_file = val; break;
+	case OPT_CA: a->eo.ca_file = val; break;
+	case OPT_PORT:
+		if (parse_num(val, 1, 65535, &n))
+			return usage_error("--port: '%s' is not a port number (1-65535)", val);
+		a->eo.port = (uint16_t)n;
+		break;
+	case OPT_PATH:
+		if (val[0] != '/' || strpbrk(val, " \r\n"))
+			return usage_error("--path: '%s' must start with / and hold no spaces", val);
+		a->eo.path = val;
+		break;
+	case OPT_BODY_BYTES:
+		if (parse_num(val, 0, 1UL << 30, &n))
+			return usage_error("--body-bytes: '%s' is not a size from 0 to 1073741824", val);
+		a->eo.body_bytes = n;
+		break;
+	case OPT_KEYLOG: a->keylog = val; break;
+	case OPT_CAPTURE:
+		if (!strcmp(val, "auto"))
+			a->eo.capture = ENGINE_CAPTURE_AUTO;
+		else if (!strcmp(val, "pcap"))
+			a->eo.capture = ENGINE_CAPTURE_PCAP;
+		else if (!strcmp(val, "netns"))
+			a->eo.capture = ENGINE_CAPTURE_NETNS;
+		else if (!strcmp(val, "tap"))
+			a->eo.capture = ENGINE_CAPTURE_TAP;
+		else
+			return usage_error("--capture: '%s' is not auto, pcap, netns or tap", val);
+		break;
+	case OPT_RSA_KEY: a->eo.rsa_key = val; break;
+	case OPT_EXPORT: a->eo.export_dir = val; break;
+	case OPT_WRITE: a->write = val; break;
+	case OPT_FORMAT:
+		if (strcmp(val, "pcapng") && strcmp(val, "pcap"))
+			return usage_error("--format: '%s' is not pcapng or pcap", val);
+		a->format = val;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Build getopt_long's table from ours and parse argv (after the command). */
+static int parse_args(int argc, char **argv, struct args *a, int *first_free)
+{
+	struct option lo[sizeof opts / sizeof opts[0]];
+	char shorts[16] = ":";
+	int n = 0, c, idx;
+
+	for (const struct opt *o = opts; o->name; o++, n++) {
+		lo[n] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL, o->id };
+		if (o->id < 256) {
+			size_t l = strlen(shorts);
+
+			shorts[l] = (char)o->id;
+			shorts[l + 1] = o->arg ? ':' : '\0';
+			shorts[l + 2] = '\0';
+		}
+	}
+	lo[n] = (struct option){ 0 };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
+		if (c == '?')
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		if (c == ':')
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		if (c == OPT_HELP) {
+			print_help(stdout);
+			exit(EXIT_OK);
+		}
+		if (c == OPT_VERSION) {
+			printf("tlsviz %s\n", TLSVIZ_VERSION);
+			exit(EXIT_OK);
+		}
+		for (const struct opt *o = opts; o->name; o++)
+			if (o->id == c) {
+				int rc = apply_opt(a, o, optarg);
+
+				if (rc)
+					return rc;
+			}
+	}
+	*first_free = optind;
+	return 0;
+}
+
+/* Print the engine's last error as one line and map it to an exit code. */
+static int engine_error(const char *what)
+{
+	int code = err_last();
+
+	fprintf(stderr, "%s: %s%s%s\n", prog, what ? what : "", what ? ": " : "",
+		err_msg()[0] ? err_msg() : "failed");
+	return code == ERR_USAGE || code == ERR_IO || code == ERR_VALUE || code == ERR_UNSUPPORTED ||
+			       code == ERR_SHORT || code == ERR_LENGTH
+		       ? EXIT_USAGE
+		       : EXIT_FAILED;
+}
+
+/* Wait for Enter on stdin (batch --step); false on EOF. */
+static bool wait_enter(const struct ev_stage *st)
+{
+	char line[64];
+
+	fprintf(stderr, "[held] %s - press Enter to send it\n", st->title ? st->title : st->name);
+	return fgets(line, sizeof line, stdin) != NULL;
+}
+
+/* Run an engine headless until done, printing through the view. */
+static int run_headless(struct args *a, struct sink *view)
+{
+	struct engine *e = NULL;
+	struct engine_status st;
+	int rc;
+
+	a->eo.step = a->step;
+	if (engine_open(&e, &a->eo, view) < 0)
+		return engine_error(NULL);
+	if (engine_start(e) < 0) {
+		rc = engine_error(NULL);
+		engine_close(e);
+		return rc;
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = engine_fd(e), .events = POLLIN };
+		struct ev_stage held;
+
+		rc = engine_poll(e, 4096);
+		if (rc <= 0)
+			break;
+		if (a->step && engine_pending(e, &held) == 1) {
+			if (!wait_enter(&held))
+				engine_release_all(e);
+			else
+				engine_release(e);
+			continue;
+		}
+		poll(&pfd, 1, 50);
+	}
+	if (rc < 0) {
+		rc = engine_error(NULL);
+		engine_close(e);
+		return rc;
+	}
+	engine_status(e, &st);
+	rc = st.result == 0 ? EXIT_OK : EXIT_FAILED;
+	if (a->write) {
+		int s = engine_save_format(e, a->write, a->format && !strcmp(a->format, "pcap"));
+
+		if (s < 0)
+			rc = engine_error("writing the capture");
+		else
+			fprintf(stderr, "%s: wrote %s\n", prog, a->write);
+	}
+	engine_close(e);
+	return rc;
+}
+
+/* Make the headless view the flags ask for. */
+static struct sink *make_view(struct args *a)
+{
+	struct view_opts vo = { .packets = a->packets, .hex = a->hex };
+
+	return a->json ? view_json_new(stdout) : view_text_new(stdout, &vo);
+}
+
+/* Finish a headless command: close the view, fold its status into rc. */
+static int finish_view(struct sink *view, int rc)
+{
+	if (view_close(view) < 0 && rc == EXIT_OK) {
+		fprintf(stderr, "%s: %s\n", prog, err_msg());
+		return EXIT_FAILED;
+	}
+	return rc;
+}
+
+static int run_tui(struct args *a)
+{
+#ifdef TLSVIZ_HAVE_UI
+	struct tui_opts to = { .engine = a->eo, .ascii = a->ascii, .no_color = a->no_color };
+
+	to.engine.step = true;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s: the TUI needs a terminal; use --batch for text or --json\n", prog);
+		return EXIT_USAGE;
+	}
+	return tui_run(&to);
+#else
+	(void)a;
+	fprintf(stderr, "%s: this build has no TUI; use --batch\n", prog);
+	return EXIT_USAGE;
+#endif
+}
+
+static int cmd_live(struct args *a)
+{
+	struct sink *view;
+
+	a->eo.mode = ENGINE_LIVE;
+	a->eo.keylog_out = a->keylog;
+	if (!a->batch)
+		return run_tui(a);
+	view = make_view(a);
+	if (!view)
+		return engine_error("output");
+	return finish_view(view, run_headless(a, view));
+}
+
+static int cmd_replay(struct args *a)
+{
+	struct sink *view;
+
+	a->eo.mode = ENGINE_REPLAY;
+	a->eo.keylog_in = a->keylog;
+	if (!a->eo.file)
+		return usage_error("replay needs a capture FILE");
+	if (!a->batch && !a->eo.export_dir)
+		return run_tui(a);
+	view = a->batch ? make_view(a) : NULL;
+	if (a->batch && !view)
+		return engine_error("output");
+	{
+		struct sink_tee tee;
+		struct sink *exp = NULL;
+		int rc;
+
+		sink_tee_init(&tee);
+		if (view)
+			sink_tee_add(&tee, view);
+		if (a->eo.export_dir) {
+			exp = view_export_new(a->eo.export_dir);
+			if (!exp) {
+				rc = engine_error(NULL);
+				return view ? finish_view(view, rc) : rc;
+			}
+			sink_tee_add(&tee, exp);
+		}
+		rc = run_headless(a, &tee.base);
+		if (exp)
+			rc = finish_view(exp, rc);
+		return view ? finish_view(view, rc) : rc;
+	}
+}
+
+static int cmd_record(struct args *a)
+{
+	if (!a->write)
+		return usage_error("record needs -w FILE");
+	a->eo.mode = ENGINE_LIVE;
+	a->eo.keylog_out = a->keylog;
+	a->step = false;
+	return run_headless(a, NULL);
+}
+
+static int cmd_serve(struct args *a)
+{
+	(void)a;
+	fprintf(stderr, "%s: 'serve' is not available yet\n", prog);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { 0 };
+	int first = 1, rc;
+
+	a.cmd = &cmds[0];
+	a.eo.tls_version = 0x0304;
+	if (argc > 1 && argv[1][0] != '-') {
+		const struct cmd *c;
+
+		for (c = cmds; c->name; c++)
+			if (!strcmp(c->name, argv[1]))
+				break;
+		if (!c->name)
+			return usage_error("unknown command '%s'", argv[1]);
+		a.cmd = c;
+		first = 2;
+	}
+	/* getopt_long sees the command's arguments only (argv[0] kept for messages). */
+	{
+		int cargc = argc - (first - 1);
+		char **cargv = argv + (first - 1);
+
+		cargv[0] = argv[0];
+		rc = parse_args(cargc, cargv, &a, &first);
+		if (rc)
+			return rc;
+		if (a.cmd->id == CMD_REPLAY && first < cargc)
+			a.eo.file = cargv[first++];
+		if (first < cargc)
+			return usage_error("unexpected argument '%s'", cargv[first]);
+	}
+	return a.cmd->run(&a);
 }

@@ -76,6 +76,8 @@ void engine_release_all(struct engine *e);
 int engine_load_keylog(struct engine *e, const char *path);
 /* Save everything captured so far with its keys (pcapng + DSB). */
 int engine_save(struct engine *e, const char *path);
+/* The same, as classic pcap plus PATH.keys when pcap is true. */
+int engine_save_format(struct engine *e, const char *path, bool pcap);
 /* Fill the status line facts. */
 void engine_status(struct engine *e, struct engine_status *st);
 /* Stop threads, wipe keys, free. */

@@ -1,0 +1,634 @@
+/* The engine: source -> wire -> TCP reassembly -> TLS decoder -> view.
+ *
+ * Live: the session's threads and the capture thread only queue events (the
+ * capture's frames travel as raw EV_PACKET events); engine_poll() drains the
+ * queue on the caller's thread, parses and reassembles the frames and runs
+ * the decoder, so every event reaches the view from one thread, in order.
+ * Replay: engine_poll() reads a budget of frames from the file per call.
+ */
+#include "engine/engine.h"
+
+#include "core/err.h"
+#include "core/evqueue.h"
+#include "core/hex.h"
+#include "engine/keylog_out.h"
+#include "keys/keys.h"
+#include "session/session.h"
+#include "tls/tlsdec.h"
+#include "wire/capfile.h"
+#include "wire/capture.h"
+#include "wire/packet.h"
+#include "wire/pcapng_write.h"
+#include "wire/reasm.h"
+#include "wire/tap.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Marks an EV_PACKET in the queue as a raw captured frame (payload_len then
+ * carries the original length); never reaches a view. */
+#define RAW_FRAME ((size_t)-1)
+
+struct saved_frame {
+	uint64_t ts_us;
+	size_t caplen, origlen;
+	uint8_t *bytes;
+};
+
+struct conn_state {
+	struct tlsdec *dec;
+	uint8_t closed; /* bit per direction */
+};
+
+struct engine {
+	struct engine_opts o;
+	struct sink *view;
+	struct sink out; /* numbers events, forwards to view */
+	uint64_t seq;
+	struct keystore *ks;
+	/* live */
+	struct evqueue *q;
+	struct session *sess;
+	struct capture *cap;
+	struct tap *tap;
+	enum capture_mode cap_mode;
+	char cap_why[256];
+	struct saved_frame *frames;
+	size_t nframes, capframes;
+	int linktype;
+	bool session_ended, capture_stopped;
+	int session_rc;
+	/* replay */
+	struct capfile *cf;
+	int wake[2];
+	/* pipeline */
+	struct reasm *rs;
+	struct conn_state *conns;
+	size_t nconns;
+	uint64_t frame_no;
+	const struct pkt_raw *cur_raw;
+	const struct pkt *cur_pkt;
+	bool cur_emitted;
+	uint32_t last_conn;
+	bool started, finished;
+};
+
+/* Number an event and hand it to the view. */
+static void engine_out(struct sink *self, const struct event *ev)
+{
+	struct engine *e = (struct engine *)((char *)self - offsetof(struct engine, out));
+	struct event copy = *ev;
+
+	copy.seq = ++e->seq;
+	sink_emit(e->view, &copy);
+}
+
+/* Emit a note (info or warning). */
+static void engine_note(struct engine *e, const char *level, const char *text)
+{
+	struct event ev = { .type = EV_NOTE, .ts_us = event_now_us() };
+
+	ev.u.note.level = level;
+	ev.u.note.text = text;
+	sink_emit(&e->out, &ev);
+}
+
+/* Emit the current err_msg() as an error event. */
+static void engine_error_event(struct engine *e, uint32_t conn, int code)
+{
+	struct event ev = { .type = EV_ERROR, .conn = conn, .ts_us = event_now_us() };
+
+	ev.u.error.code = code;
+	ev.u.error.what = err_name(code);
+	ev.u.error.text = err_msg();
+	sink_emit(&e->out, &ev);
+}
+
+/* The decoder slot of a connection, growing the table. */
+static struct conn_state *engine_conn(struct engine *e, uint32_t id)
+{
+	if (id == 0)
+		return NULL;
+	if (id > e->nconns) {
+		size_t n = e->nconns ? e->nconns : 16;
+		struct conn_state *c;
+
+		while (n < id)
+			n *= 2;
+		c = realloc(e->conns, n * sizeof *c);
+		if (!c)
+			return NULL;
+		memset(c + e->nconns, 0, (n - e->nconns) * sizeof *c);
+		e->conns = c;
+		e->nconns = n;
+	}
+	return &e->conns[id - 1];
+}
+
+/* The EV_PACKET of the frame being processed, once, with its connection. */
+static void engine_emit_packet(struct engine *e, uint32_t conn, enum dir d)
+{
+	struct event ev = { .type = EV_PACKET, .conn = conn, .dir = d };
+	const struct pkt *p = e->cur_pkt;
+
+	if (e->cur_emitted || !p)
+		return;
+	e->cur_emitted = true;
+	ev.ts_us = p->ts_us;
+	ev.u.packet.frame = e->cur_raw->frame_no;
+	ev.u.packet.linktype = p->linktype;
+	ev.u.packet.tcp_flags = p->flags;
+	ev.u.packet.seq = p->seq;
+	ev.u.packet.ack = p->ack;
+	ev.u.packet.window = p->window;
+	ev.u.packet.bytes = p->frame;
+	ev.u.packet.len = p->caplen;
+	ev.u.packet.payload_off = p->payload_off;
+	ev.u.packet.payload_len = p->payload_len;
+	sink_emit(&e->out, &ev);
+}
+
+static void on_conn(void *ctx, uint32_t id, const char *client, const char *server, uint64_t ts)
+{
+	struct engine *e = ctx;
+	struct conn_state *c = engine_conn(e, id);
+	struct event ev = { .type = EV_CONN, .conn = id, .ts_us = ts };
+
+	snprintf(ev.u.conn.client, sizeof ev.u.conn.client, "%s", client);
+	snprintf(ev.u.conn.server, sizeof ev.u.conn.server, "%s", server);
+	ev.u.conn.source = e->o.mode == ENGINE_REPLAY ? "file" : capture_mode_name(e->cap_mode);
+	sink_emit(&e->out, &ev);
+	if (c && !c->dec)
+		c->dec = tlsdec_new(id, e->ks, &e->out);
+	e->last_conn = id;
+}
+
+static void on_data(void *ctx, uint32_t id, enum dir d, const uint8_t *data, size_t len,
+		    uint64_t off, uint64_t ts)
+{
+	struct engine *e = ctx;
+	struct conn_state *c = engine_conn(e, id);
+
+	engine_emit_packet(e, id, d);
+	if (c && c->dec)
+		tlsdec_feed(c->dec, d, data, len, off, ts);
+}
+
+static void on_gap(void *ctx, uint32_t id, enum dir d, uint64_t off, uint64_t missing, uint64_t ts)
+{
+	struct engine *e = ctx;
+	struct conn_state *c = engine_conn(e, id);
+	struct event ev = { .type = EV_GAP, .conn = id, .dir = d, .ts_us = ts };
+
+	engine_emit_packet(e, id, d);
+	ev.u.gap.stream_off = off;
+	ev.u.gap.missing = missing;
+	sink_emit(&e->out, &ev);
+	if (c && c->dec)
+		tlsdec_gap(c->dec, d, off, missing);
+}
+
+static void on_close(void *ctx, uint32_t id, enum dir d, bool rst, uint64_t ts)
+{
+	struct engine *e = ctx;
+	struct conn_state *c = engine_conn(e, id);
+
+	(void)rst;
+	(void)ts;
+	if (!c)
+		return;
+	c->closed |= (uint8_t)d;
+	if (c->dec && c->closed == (DIR_C2S | DIR_S2C)) {
+		tlsdec_end(c->dec);
+		if (e->o.mode == ENGINE_REPLAY) {
+			/* status keeps the last connection's facts; free the rest */
+			if (id != e->last_conn) {
+				tlsdec_free(c->dec);
+				c->dec = NULL;
+			}
+		}
+	}
+}
+
+static const struct reasm_ops engine_reasm_ops = {
+	.conn = on_conn, .data = on_data, .gap = on_gap, .close = on_close,
+};
+
+/* Keep a copy of a live frame for engine_save. */
+static void engine_keep_frame(struct engine *e, const struct pkt_raw *r)
+{
+	struct saved_frame *f;
+
+	if (e->nframes == e->capframes) {
+		size_t n = e->capframes ? 2 * e->capframes : 256;
+		struct saved_frame *g = realloc(e->frames, n * sizeof *g);
+
+		if (!g)
+			return;
+		e->frames = g;
+		e->capframes = n;
+	}
+	f = &e->frames[e->nframes];
+	f->bytes = malloc(r->caplen ? r->caplen : 1);
+	if (!f->bytes)
+		return;
+	memcpy(f->bytes, r->frame, r->caplen);
+	f->ts_us = r->ts_us;
+	f->caplen = r->caplen;
+	f->origlen = r->origlen;
+	e->nframes++;
+}
+
+/* One captured frame through the pipeline. */
+static void engine_frame(struct engine *e, const struct pkt_raw *r)
+{
+	struct pkt p;
+	uint32_t conn = 0;
+	enum dir d = DIR_NONE;
+	int rc;
+
+	if (e->o.mode == ENGINE_LIVE) {
+		e->linktype = r->linktype;
+		engine_keep_frame(e, r);
+	}
+	rc = packet_parse(r->linktype, r->frame, r->caplen, r->origlen, r->ts_us, &p);
+	if (rc == ERR_UNSUPPORTED)
+		return; /* not TCP: not ours to show */
+	if (rc < 0) {
+		err_wrap(rc, "frame %llu: ", (unsigned long long)r->frame_no);
+		engine_error_event(e, 0, rc);
+		return;
+	}
+	e->cur_raw = r;
+	e->cur_pkt = &p;
+	e->cur_emitted = false;
+	rc = reasm_packet(e->rs, &p, &conn, &d);
+	if (rc < 0) {
+		err_wrap(rc, "frame %llu: ", (unsigned long long)r->frame_no);
+		engine_error_event(e, conn, rc);
+	}
+	engine_emit_packet(e, conn, d);
+	e->cur_pkt = NULL;
+	e->cur_raw = NULL;
+}
+
+/* Capture thread / tap: queue the raw frame. */
+static void engine_on_packet(void *ctx, const struct pkt_raw *r)
+{
+	struct engine *e = ctx;
+	struct event ev = { .type = EV_PACKET, .ts_us = r->ts_us };
+
+	ev.u.packet.frame = r->frame_no;
+	ev.u.packet.linktype = r->linktype;
+	ev.u.packet.bytes = r->frame;
+	ev.u.packet.len = r->caplen;
+	ev.u.packet.payload_off = RAW_FRAME;
+	ev.u.packet.payload_len = r->origlen;
+	sink_emit(evqueue_sink(e->q), &ev);
+}
+
+/* Session I/O hook for the tap source. */
+static void engine_on_wire(void *ctx, enum dir d, const uint8_t *data, size_t len)
+{
+	struct engine *e = ctx;
+
+	if (e->tap)
+		tap_data(e->tap, d, data, len);
+}
+
+static enum capture_mode engine_capture_mode(enum engine_capture c)
+{
+	switch (c) {
+	case ENGINE_CAPTURE_PCAP: return CAPTURE_PCAP;
+	case ENGINE_CAPTURE_NETNS: return CAPTURE_NETNS;
+	case ENGINE_CAPTURE_TAP: return CAPTURE_TAP;
+	case ENGINE_CAPTURE_AUTO: break;
+	}
+	return CAPTURE_AUTO;
+}
+
+/* Live: choose the capture source (before any thread), open the session. */
+static int engine_open_live(struct engine *e)
+{
+	struct session_opts so = { 0 };
+
+	TRY(capture_prepare(engine_capture_mode(e->o.capture), &e->cap_mode, e->cap_why,
+			    sizeof e->cap_why));
+	e->q = evqueue_new(0);
+	ENSURE(e->q, ERR_NOMEM, "out of memory");
+	so.tls_version = e->o.tls_version ? e->o.tls_version : 0x0304;
+	so.suite = e->o.suite;
+	so.group = e->o.group;
+	so.cert_type = e->o.cert_type;
+	so.cert_file = e->o.cert_file;
+	so.key_file = e->o.key_file;
+	so.ca_file = e->o.ca_file;
+	so.port = e->o.port;
+	so.path = e->o.path;
+	so.body_bytes = e->o.body_bytes;
+	so.step = e->o.step;
+	if (e->cap_mode == CAPTURE_TAP) {
+		so.on_wire = engine_on_wire;
+		so.on_wire_ctx = e;
+	}
+	TRY(keylog_out_check(e->o.keylog_out));
+	return session_open(&e->sess, &so, evqueue_sink(e->q), e->ks);
+}
+
+/* Replay: load keys, open the file. */
+static int engine_open_replay(struct engine *e)
+{
+	ENSURE(e->o.file, ERR_USAGE, "replay needs a capture file");
+	if (e->o.keylog_in) {
+		int n = keystore_load_keylog_file(e->ks, e->o.keylog_in, &e->out);
+
+		TRY(n);
+		if (n == 0)
+			engine_note(e, "warning", "the key log holds no usable key");
+	}
+	if (e->o.rsa_key)
+		TRY(keystore_load_rsa_key(e->ks, e->o.rsa_key));
+	TRY(capfile_open(&e->cf, e->o.file, e->ks, &e->out));
+	ENSURE(pipe(e->wake) == 0, ERR_SYSTEM, "pipe: out of descriptors");
+	fcntl(e->wake[0], F_SETFD, FD_CLOEXEC);
+	fcntl(e->wake[1], F_SETFD, FD_CLOEXEC);
+	(void)!write(e->wake[1], "x", 1); /* replay always has work until finished */
+	return 0;
+}
+
+/* Prepare the source. */
+int engine_open(struct engine **out, const struct engine_opts *o, struct sink *view)
+{
+	struct engine *e = calloc(1, sizeof *e);
+	int rc;
+
+	*out = NULL;
+	ENSURE(e, ERR_NOMEM, "out of memory");
+	e->o = *o;
+	e->view = view;
+	e->out.emit = engine_out;
+	e->wake[0] = e->wake[1] = -1;
+	e->session_rc = 0;
+	e->ks = keystore_new();
+	e->rs = reasm_new(&engine_reasm_ops, e, 0);
+	ENSURE_GOTO(e->ks && e->rs, ERR_NOMEM, "out of memory");
+	if (o->mode == ENGINE_LIVE)
+		TRY_GOTO(engine_open_live(e));
+	else
+		TRY_GOTO(engine_open_replay(e));
+	*out = e;
+	return 0;
+out:
+	engine_close(e);
+	return rc;
+}
+
+/* Start the threads (live) or mark the file ready (replay). */
+int engine_start(struct engine *e)
+{
+	char line[400];
+
+	ENSURE(!e->started, ERR_STATE, "engine already started");
+	e->started = true;
+	if (e->o.mode == ENGINE_REPLAY)
+		return 0;
+	snprintf(line, sizeof line, "capture: %s on %s (%s)", capture_mode_name(e->cap_mode),
+		 e->cap_mode == CAPTURE_TAP ? "the session's sockets" : "lo", e->cap_why);
+	engine_note(e, "info", line);
+	if (e->cap_mode == CAPTURE_TAP) {
+		e->tap = tap_new(0, session_port(e->sess), engine_on_packet, e);
+		ENSURE(e->tap, ERR_NOMEM, "out of memory");
+		e->linktype = WIRE_DLT_EN10MB;
+	} else {
+		TRY(capture_start(&e->cap, session_port(e->sess), engine_on_packet, e));
+	}
+	return session_run(e->sess);
+}
+
+int engine_fd(struct engine *e)
+{
+	return e->q ? evqueue_fd(e->q) : e->wake[0];
+}
+
+/* End of all input: flush reassembly and decoders, say so once. */
+static void engine_finish(struct engine *e)
+{
+	struct event ev = { .type = EV_END, .ts_us = event_now_us() };
+
+	if (e->finished)
+		return;
+	reasm_finish(e->rs);
+	for (size_t i = 0; i < e->nconns; i++)
+		if (e->conns[i].dec && e->conns[i].closed != (DIR_C2S | DIR_S2C))
+			tlsdec_end(e->conns[i].dec);
+	if (e->o.mode == ENGINE_LIVE && e->o.keylog_out)
+		if (keylog_out_write(e->ks, e->o.keylog_out, false) < 0)
+			engine_error_event(e, 0, err_last());
+	if (e->o.mode == ENGINE_LIVE && getenv("SSLKEYLOGFILE") && *getenv("SSLKEYLOGFILE"))
+		if (keylog_out_write(e->ks, getenv("SSLKEYLOGFILE"), true) < 0)
+			engine_error_event(e, 0, err_last());
+	sink_emit(&e->out, &ev);
+	e->finished = true;
+	if (e->wake[0] >= 0) {
+		char b;
+
+		while (read(e->wake[0], &b, 1) == 0)
+			;
+	}
+}
+
+/* Live: one queued event. */
+static void engine_live_event(struct engine *e, struct event *ev)
+{
+	if (ev->type == EV_PACKET && ev->u.packet.payload_off == RAW_FRAME) {
+		struct pkt_raw r = {
+			.frame = ev->u.packet.bytes, .caplen = ev->u.packet.len,
+			.origlen = ev->u.packet.payload_len, .ts_us = ev->ts_us,
+			.linktype = ev->u.packet.linktype, .frame_no = ev->u.packet.frame,
+		};
+
+		engine_frame(e, &r);
+		return;
+	}
+	if (ev->type == EV_END) {
+		/* the session is done: collect the capture's last packets first */
+		e->session_ended = true;
+		e->session_rc = session_result(e->sess);
+		return;
+	}
+	sink_emit(&e->out, ev);
+}
+
+static int engine_poll_live(struct engine *e, int budget)
+{
+	struct event *ev;
+
+	for (int i = 0; i < budget && (ev = evqueue_pop(e->q)); i++) {
+		engine_live_event(e, ev);
+		event_free(ev);
+	}
+	if (e->session_ended && !e->capture_stopped) {
+		if (e->cap)
+			capture_stop(e->cap, 300);
+		if (e->tap)
+			tap_close(e->tap);
+		e->capture_stopped = true;
+		return 1;
+	}
+	if (e->capture_stopped && evqueue_wait(e->q, 0) == 0) {
+		engine_finish(e);
+		return 0;
+	}
+	return 1;
+}
+
+static int engine_poll_replay(struct engine *e, int budget)
+{
+	struct pkt_raw r;
+
+	for (int i = 0; i < budget; i++) {
+		int rc = capfile_next(e->cf, &r);
+
+		if (rc == 0) {
+			engine_finish(e);
+			return 0;
+		}
+		if (rc < 0) {
+			/* a broken frame or file tail: say so, stop reading */
+			engine_error_event(e, 0, rc);
+			engine_finish(e);
+			return 0;
+		}
+		engine_frame(e, &r);
+	}
+	return 1;
+}
+
+/* Do a budget of work. */
+int engine_poll(struct engine *e, int budget)
+{
+	ENSURE(e->started, ERR_STATE, "engine not started");
+	if (e->finished)
+		return 0;
+	return e->o.mode == ENGINE_LIVE ? engine_poll_live(e, budget) : engine_poll_replay(e, budget);
+}
+
+int engine_pending(struct engine *e, struct ev_stage *st)
+{
+	return e->sess ? session_pending(e->sess, st) : 0;
+}
+
+int engine_release(struct engine *e)
+{
+	return e->sess ? session_release(e->sess) : 0;
+}
+
+void engine_release_all(struct engine *e)
+{
+	if (e->sess)
+		session_release_all(e->sess);
+}
+
+/* Load a key log later: what arrives next can be decrypted. */
+int engine_load_keylog(struct engine *e, const char *path)
+{
+	return keystore_load_keylog_file(e->ks, path, &e->out);
+}
+
+/* Write the frames captured so far plus every key. */
+int engine_save_format(struct engine *e, const char *path, bool pcap)
+{
+	struct capwriter *w = NULL;
+	size_t klen = 0;
+	char *keys = NULL;
+	int rc;
+
+	ENSURE(e->o.mode == ENGINE_LIVE, ERR_STATE,
+	       "saving is for live sessions; the replayed file is already on disk");
+	ENSURE(e->nframes > 0, ERR_STATE, "nothing captured yet");
+	TRY(capwriter_open(&w, path, pcap ? CAPFMT_PCAP : CAPFMT_PCAPNG, e->linktype));
+	keys = keystore_to_keylog(e->ks, &klen);
+	ENSURE_GOTO(keys, ERR_NOMEM, "out of memory");
+	if (klen)
+		TRY_GOTO(capwriter_secrets(w, keys, klen));
+	for (size_t i = 0; i < e->nframes; i++)
+		TRY_GOTO(capwriter_packet(w, e->frames[i].ts_us, e->frames[i].bytes,
+					  e->frames[i].caplen, e->frames[i].origlen));
+	rc = capwriter_commit(w);
+	w = NULL;
+out:
+	if (w)
+		capwriter_abort(w);
+	if (keys) {
+		memset(keys, 0, klen);
+		free(keys);
+	}
+	return rc;
+}
+
+int engine_save(struct engine *e, const char *path)
+{
+	return engine_save_format(e, path, false);
+}
+
+/* Facts for the status line. */
+void engine_status(struct engine *e, struct engine_status *st)
+{
+	uint16_t ver = 0;
+	const char *suite = "", *group = "";
+
+	memset(st, 0, sizeof *st);
+	st->mode = e->o.mode == ENGINE_LIVE ? "live" : "replay";
+	st->source = e->o.mode == ENGINE_LIVE ? capture_mode_name(e->cap_mode) : "file";
+	st->device = e->o.mode == ENGINE_LIVE ? (e->cap_mode == CAPTURE_TAP ? "tap" : "lo") : e->o.file;
+	if (e->last_conn && e->last_conn <= e->nconns && e->conns[e->last_conn - 1].dec)
+		tlsdec_info(e->conns[e->last_conn - 1].dec, &ver, &suite, &group);
+	if (ver == 0x0304)
+		snprintf(st->version, sizeof st->version, "TLS 1.3");
+	else if (ver == 0x0303)
+		snprintf(st->version, sizeof st->version, "TLS 1.2");
+	else if (ver)
+		snprintf(st->version, sizeof st->version, "0x%04x", ver);
+	snprintf(st->suite, sizeof st->suite, "%s", suite ? suite : "");
+	snprintf(st->group, sizeof st->group, "%s", group ? group : "");
+	if (e->cf) {
+		st->bytes_done = capfile_pos(e->cf);
+		st->bytes_total = capfile_size(e->cf);
+	}
+	st->finished = e->finished;
+	st->result = e->session_rc;
+}
+
+/* Stop everything and free. */
+void engine_close(struct engine *e)
+{
+	if (!e)
+		return;
+	if (e->sess) {
+		session_release_all(e->sess);
+		session_close(e->sess);
+	}
+	if (e->cap && !e->capture_stopped)
+		capture_stop(e->cap, 0);
+	if (e->tap)
+		tap_free(e->tap);
+	if (e->cf)
+		capfile_close(e->cf);
+	for (size_t i = 0; i < e->nconns; i++)
+		tlsdec_free(e->conns[i].dec);
+	free(e->conns);
+	reasm_free(e->rs);
+	for (size_t i = 0; i < e->nframes; i++)
+		free(e->frames[i].bytes);
+	free(e->frames);
+	evqueue_free(e->q);
+	keystore_free(e->ks);
+	if (e->wake[0] >= 0) {
+		close(e->wake[0]);
+		close(e->wake[1]);
+	}
+	free(e);
+}
