@@ -176,7 +176,7 @@ capture_end() {
 	wait_pid 10 "$DUMPCAP_PID" || die "$name: dumpcap did not stop"
 	# Verify with tshark: the expected number of TCP connections, and in each
 	# the request and the response recovered from the key log.
-	n=$(tshark -r "$WORK/$name.pcapng" -T fields -e tcp.stream 2>/dev/null | sort -u | grep -c .)
+	n=$(tshark -r "$WORK/$name.pcapng" -T fields -e tcp.stream 2>/dev/null | sort -u | grep -c . || true)
 	[ "$n" -eq "$streams" ] || die "$name: $n TCP streams, expected $streams"
 	for ((s = 0; s < streams; s++)); do
 		f=$(tshark -r "$WORK/$name.pcapng" -o "tls.keylog_file:$WORK/$name.keys" \

@@ -79,6 +79,10 @@ check_capture() {
 	else
 		oracle_tlsviz_json "$T_TMP/$name.json" >"$T_TMP/$name.got"
 		compare "$name" "$T_TMP/$name.want" "$T_TMP/$name.got" "handshake types, app data, alerts ($kind)"
+		local want_conns got_conns
+		want_conns=$(oracle_tshark_ports "$f" | grep -c . || true)
+		got_conns=$(oracle_count "$T_TMP/$name.json" '.type == "connection"')
+		check "$name: $got_conns connection(s), tshark sees $want_conns" [ "$want_conns" -eq "$got_conns" ]
 	fi
 
 	# Negative control, no key: only the cleartext handshake, no plaintext.
