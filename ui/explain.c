@@ -127,7 +127,7 @@ static const struct explain table[] = {
 	{
 		.key = "http_request",
 		.title = "HTTP request",
-		.what = "The HTTP request (GET / HTTP/1.1, Host, headers) travels in application_data records, "
+		.what = "The HTTP request (method, path, Host and the other headers) travels in application_data records, "
 			"encrypted with the client's write key. The authentication tag lets the server detect any "
 			"change to the record.",
 		.eve = "Ciphertext, its length and timing. The path, headers and cookies are hidden; the host name "

@@ -72,6 +72,9 @@ void hist_clear(struct ui *u)
 	u->nev = u->cap = 0;
 	free(u->stages);
 	u->stages = NULL;
+	free(u->ev_owner);
+	u->ev_owner = NULL;
+	u->owner_cap = 0;
 	u->nstages = u->stcap = 0;
 	u->nconns = 0;
 	u->conn = 0;
@@ -164,7 +167,7 @@ static void flight_name(struct ui *u, struct stage *s)
 	for (size_t i = s->first; i < s->end; i++) {
 		const struct event *e = hist_get(u, i);
 
-		if (!e)
+		if (!e || !hist_in_stage(u, i, (size_t)(s - u->stages)))
 			continue;
 		if (e->type == EV_HANDSHAKE && e->u.hs.msg) {
 			if (!first_msg)
@@ -219,31 +222,54 @@ static void flight_name(struct ui *u, struct stage *s)
 	snprintf(s->title, sizeof s->title, s->dir == DIR_C2S ? "Application data (request)" : "Application data (response)");
 }
 
-/* Stages from EV_STAGE events: everything after one belongs to it. */
+/* Stages from EV_STAGE events. Both sides may wait at a gate at once (the
+ * client's request and the server's ticket), so an event belongs to the
+ * newest stage of its own direction, and to the newest stage otherwise. */
 static void rebuild_live(struct ui *u)
 {
-	struct stage *cur = NULL;
+	size_t last_dir[3] = { SIZE_MAX, SIZE_MAX, SIZE_MAX }, last = SIZE_MAX;
 
 	for (size_t i = 0; i < u->nev; i++) {
 		const struct event *e = hist_get(u, i);
+		size_t s;
 
-		if (e && e->type == EV_STAGE) {
-			if (cur && cur->ev_stage != SIZE_MAX && u->ev[cur->ev_stage]->u.stage.index == e->u.stage.index) {
-				cur->held = e->u.stage.held; /* the same stage again: its gate opened */
-				cur->end = i + 1;
+		u->ev_owner[i] = SIZE_MAX;
+		if (!e)
+			continue;
+		if (e->type == EV_STAGE) {
+			struct stage *cur = last != SIZE_MAX ? &u->stages[last] : NULL;
+
+			if (cur && u->ev[cur->ev_stage]->u.stage.index == e->u.stage.index) {
+				cur->held = e->u.stage.held; /* the same stage again */
+				u->ev_owner[i] = last;
 				continue;
 			}
-			cur = stage_push(u, u->nstages ? i : 0);
+			cur = stage_push(u, i);
 			if (!cur)
 				return;
+			last = u->nstages - 1;
 			cur->ev_stage = i;
 			cur->dir = e->u.stage.dir;
 			cur->held = e->u.stage.held;
 			snprintf(cur->name, sizeof cur->name, "%s", e->u.stage.name ? e->u.stage.name : "stage");
 			snprintf(cur->title, sizeof cur->title, "%s", e->u.stage.title ? e->u.stage.title : cur->name);
+			if (cur->dir == DIR_C2S || cur->dir == DIR_S2C)
+				last_dir[cur->dir] = last;
+			u->ev_owner[i] = last;
+			continue;
 		}
-		if (cur)
-			cur->end = i + 1;
+		if (last == SIZE_MAX)
+			continue;
+		s = (e->dir == DIR_C2S || e->dir == DIR_S2C) && last_dir[e->dir] != SIZE_MAX ? last_dir[e->dir] : last;
+		u->ev_owner[i] = s;
+		u->stages[s].end = i + 1;
+	}
+	/* events before the first stage belong to it */
+	if (u->nstages) {
+		for (size_t i = 0; i < u->stages[0].first; i++)
+			if (hist_get(u, i))
+				u->ev_owner[i] = 0;
+		u->stages[0].first = 0;
 	}
 }
 
@@ -258,6 +284,7 @@ static void rebuild_replay(struct ui *u)
 		const struct event *e = hist_get(u, i);
 		bool start = false;
 
+		u->ev_owner[i] = SIZE_MAX;
 		if (!e)
 			continue;
 		if (e->type == EV_PACKET && (e->u.packet.tcp_flags & TH_SYN) && !cur) {
@@ -281,8 +308,10 @@ static void rebuild_replay(struct ui *u)
 				return;
 			cur->dir = e->type == EV_RECORD ? e->dir : DIR_NONE;
 		}
-		if (cur)
+		if (cur) {
 			cur->end = i + 1;
+			u->ev_owner[i] = u->nstages - 1;
+		}
 	}
 	for (size_t s = 0; s < u->nstages; s++) {
 		if (u->stages[s].dir == DIR_NONE)
@@ -298,6 +327,14 @@ void hist_rebuild(struct ui *u)
 
 	if (!u->dirty)
 		return;
+	if (u->owner_cap < u->nev) {
+		size_t *n = realloc(u->ev_owner, u->cap * sizeof *n);
+
+		if (!n)
+			return;
+		u->ev_owner = n;
+		u->owner_cap = u->cap;
+	}
 	u->dirty = false;
 	u->nstages = 0;
 	u->live_stages = false;
@@ -355,12 +392,17 @@ long hist_record_of(struct ui *u, size_t i)
 	return -1;
 }
 
+/* True if history index i belongs to stage s. */
+bool hist_in_stage(struct ui *u, size_t i, size_t s)
+{
+	return i < u->nev && i < u->owner_cap && u->ev_owner[i] == s;
+}
+
 /* The stage holding history index i. */
 size_t hist_stage_of(struct ui *u, size_t i)
 {
-	for (size_t s = 0; s < u->nstages; s++)
-		if (i >= u->stages[s].first && i < u->stages[s].end)
-			return s;
+	if (i < u->nev && i < u->owner_cap && u->ev_owner[i] < u->nstages)
+		return u->ev_owner[i];
 	return u->nstages ? u->nstages - 1 : 0;
 }
 
@@ -423,5 +465,7 @@ size_t hist_horizon(struct ui *u)
 {
 	if (!u->nstages || u->sel_stage + 1 >= u->nstages)
 		return u->nev;
+	if (u->live_stages) /* everything before the next stage began */
+		return u->stages[u->sel_stage + 1].ev_stage;
 	return u->stages[u->sel_stage].end;
 }

@@ -91,7 +91,7 @@ static void build(struct ui *u, int width)
 		for (size_t i = st->first; i < st->end; i++) {
 			const struct event *n = hist_get(u, i);
 
-			if (n && n->type == EV_ERROR) {
+			if (n && n->type == EV_ERROR && hist_in_stage(u, i, u->sel_stage)) {
 				para("", width, A_NORMAL);
 				para(n->u.error.text, width, draw_attr(u, R_WARN));
 			}

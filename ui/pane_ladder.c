@@ -122,7 +122,7 @@ static int build(struct ui *u)
 		for (size_t i = st->first; i < st->end && n < LROWS_MAX; i++) {
 			const struct event *e = hist_get(u, i);
 
-			if (!e || e->type == EV_STAGE)
+			if (!e || e->type == EV_STAGE || !hist_in_stage(u, i, s))
 				continue;
 			rows[n] = (struct lrow){ .kind = LR_ITEM, .stage = s, .ev = (long)i, .dir = e->dir };
 			if (item_text(u, e, &rows[n]))

@@ -622,6 +622,8 @@ static void engine_pump(struct ui *u)
 		u->redraw = true;
 		if (rc < 0)
 			ui_message(u, "engine: %s", err_msg()[0] ? err_msg() : err_name(rc));
+		else
+			ui_message(u, "finished -- p/b: look back, r: new session, s: save, ?: help, q: quit");
 	}
 	engine_status(u->eng, &u->st);
 	{

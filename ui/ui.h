@@ -103,6 +103,8 @@ struct ui {
 
 	struct stage *stages;
 	size_t nstages, stcap;
+	size_t *ev_owner;   /* stage index of each event (SIZE_MAX: none) */
+	size_t owner_cap;
 	bool live_stages;   /* EV_STAGE seen */
 
 	/* selection */
@@ -148,6 +150,8 @@ void hist_rebuild(struct ui *u);
 const struct event *hist_get(struct ui *u, size_t i);
 /* The record (history index) a handshake/app-data event lives in, -1 if none. */
 long hist_record_of(struct ui *u, size_t i);
+/* True if history index i belongs to stage s. */
+bool hist_in_stage(struct ui *u, size_t i, size_t s);
 /* The stage holding history index i. */
 size_t hist_stage_of(struct ui *u, size_t i);
 /* Negotiated version as a number (0x0304, 0x0303) or 0 when unknown. */

@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need tmux tshark timeout
 
 SOCK="tlsviz-test-$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$T_TMP"' EXIT
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; sleep 0.5; rm -rf "$T_TMP"' EXIT
 
 tm() { tmux -L "$SOCK" "$@"; }
 # screen: the visible text of the test window.
@@ -95,9 +95,6 @@ for want in 'TCP handshake' 'ClientHello' 'ServerHello' 'Finished' 'HTTP request
 done
 wait_for 15 on_screen '^finished' || fail "session finishes after the last stage"
 on_screen 'TLS 1\.3 TLS_' && pass "status line: version and suite" || fail "status line version/suite"
-for want in 'ClientHello' 'ServerHello'; do
-	on_screen "$want" && pass "ladder shows $want" || fail "ladder shows $want"
-done
 
 kt=$(keys_text)
 if echo "$kt" | grep 'client_handshake_traffic_secret' | grep -vq pending; then
@@ -108,7 +105,11 @@ fi
 echo "$kt" | grep -Eq '^.{0,80}[0-9a-f]{32,}' && pass "keys pane shows hex values" || fail "keys pane hex values"
 
 # hex bytes of a record: go to the first record (ClientHello)
-keys g j j
+keys g
+for want in 'ClientHello' 'ServerHello'; do
+	on_screen "$want" && pass "ladder shows $want" || fail "ladder shows $want"
+done
+keys j j j
 on_screen '0000 1[67] 03 0[0-4] ' && pass "wire pane shows the record bytes in hex" || { fail "wire hex"; screen >&2; }
 on_screen 'client_hello' && pass "decoded pane names the message" || fail "decoded pane message"
 
