@@ -44,6 +44,17 @@ static void cert_key_text(WOLFSSL_X509 *x, char *out, size_t cap)
 		wolfSSL_EVP_PKEY_free(pk);
 }
 
+/* Make wolfSSL's text safe to show: always terminated, control bytes and
+ * non-ASCII replaced (a hostile certificate can hold anything). */
+static const char *cert_clean(char *buf, size_t cap)
+{
+	buf[cap - 1] = '\0';
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	return buf;
+}
+
 /* Add the summary fields of one certificate. */
 void cert_summarize(struct fields *fl, int depth, const uint8_t *der, size_t len, uint64_t off)
 {
@@ -62,14 +73,20 @@ void cert_summarize(struct fields *fl, int depth, const uint8_t *der, size_t len
 			   "not a certificate wolfSSL can parse; shown as hex above");
 		return;
 	}
+	memset(buf, 0, sizeof buf);
 	if (wolfSSL_X509_NAME_oneline(wolfSSL_X509_get_subject_name(x), buf, sizeof buf))
-		fields_add(fl, depth, "subject", off, len, "%s", buf);
+		fields_add(fl, depth, "subject", off, len, "%s", cert_clean(buf, sizeof buf));
+	memset(buf, 0, sizeof buf);
 	if (wolfSSL_X509_NAME_oneline(wolfSSL_X509_get_issuer_name(x), buf, sizeof buf))
-		fields_add(fl, depth, "issuer", off, len, "%s", buf);
-	if (wolfSSL_ASN1_TIME_to_string(wolfSSL_X509_get_notBefore(x), buf, sizeof buf))
-		fields_add(fl, depth, "not_before", off, len, "%s", buf);
-	if (wolfSSL_ASN1_TIME_to_string(wolfSSL_X509_get_notAfter(x), buf, sizeof buf))
-		fields_add(fl, depth, "not_after", off, len, "%s", buf);
+		fields_add(fl, depth, "issuer", off, len, "%s", cert_clean(buf, sizeof buf));
+	memset(buf, 0, sizeof buf);
+	if (wolfSSL_X509_get_notBefore(x) &&
+	    wolfSSL_ASN1_TIME_to_string(wolfSSL_X509_get_notBefore(x), buf, sizeof buf))
+		fields_add(fl, depth, "not_before", off, len, "%s", cert_clean(buf, sizeof buf));
+	memset(buf, 0, sizeof buf);
+	if (wolfSSL_X509_get_notAfter(x) &&
+	    wolfSSL_ASN1_TIME_to_string(wolfSSL_X509_get_notAfter(x), buf, sizeof buf))
+		fields_add(fl, depth, "not_after", off, len, "%s", cert_clean(buf, sizeof buf));
 	if (wolfSSL_X509_get_serial_number(x, serial, &slen) == WOLFSSL_SUCCESS && slen > 0 &&
 	    slen <= (int)sizeof serial) {
 		hex_encode(serial, (size_t)slen, hexbuf);
@@ -78,7 +95,8 @@ void cert_summarize(struct fields *fl, int depth, const uint8_t *der, size_t len
 	cert_key_text(x, buf, sizeof buf);
 	fields_add(fl, depth, "public_key", off, len, "%s", buf);
 	while (n < 64 && (alt = wolfSSL_X509_get_next_altname(x)) != NULL) {
-		fields_add(fl, depth, "subject_alt_name", off, len, "%s", alt);
+		snprintf(buf, sizeof buf, "%s", alt);
+		fields_add(fl, depth, "subject_alt_name", off, len, "%s", cert_clean(buf, sizeof buf));
 		n++;
 	}
 	nid = wolfSSL_X509_get_signature_nid(x);
@@ -101,8 +119,11 @@ int cert_dn_text(const uint8_t *der, size_t len, char *out, size_t cap)
 	ENSURE(len > 0 && len < CERT_MAX_DER && cap > 0, ERR_VALUE, "distinguished_name: bad length %zu", len);
 	name = wolfSSL_d2i_X509_NAME(NULL, &p, (long)len);
 	ENSURE(name != NULL, ERR_VALUE, "distinguished_name: not a DER Name");
+	memset(out, 0, cap);
 	if (!wolfSSL_X509_NAME_oneline(name, out, (int)(cap > 4096 ? 4096 : cap)))
 		rc = err_set(ERR_VALUE, "distinguished_name: cannot print");
+	else
+		cert_clean(out, cap);
 	wolfSSL_X509_NAME_free(name);
 	return rc;
 }
