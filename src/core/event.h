@@ -139,6 +139,9 @@ struct ev_stage {
 	const char *title;       /* "ClientHello", human */
 	enum dir dir;
 	bool held;               /* the flight waits for the user (step mode) */
+	bool has_bytes;          /* the flight puts bytes on the wire in dir */
+	uint64_t stream_off;     /* where they begin in dir's TCP stream: the
+				    bytes the sender wrote before this flight */
 };
 
 struct ev_note {

@@ -38,6 +38,12 @@ struct saved_frame {
 	uint8_t *bytes;
 };
 
+/* Session events held back until the capture catches up with their stage. */
+struct held {
+	struct event *ev;
+	struct held *next;
+};
+
 struct conn_state {
 	struct tlsdec *dec;
 	uint8_t closed; /* bit per direction */
@@ -60,6 +66,9 @@ struct engine {
 	size_t nframes, capframes;
 	int linktype;
 	bool session_ended, capture_stopped;
+	struct held *held_head, *held_tail;
+	uint64_t fed[3];      /* stream bytes fed to the decoder, per dir (live conn) */
+	uint32_t live_conn;   /* the session's connection in the capture */
 	int session_rc;
 	/* replay */
 	struct capfile *cf;
@@ -164,6 +173,67 @@ static void on_conn(void *ctx, uint32_t id, const char *client, const char *serv
 	if (c && !c->dec)
 		c->dec = tlsdec_new(id, e->ks, &e->out);
 	e->last_conn = id;
+	if (e->o.mode == ENGINE_LIVE && !e->live_conn)
+		e->live_conn = id;
+}
+
+/* True when the held event at the head may reach the view: anything but a
+ * stage at once; a stage once every byte its sender wrote before the flight
+ * has been decoded, so each stage's block holds exactly its own records. */
+static bool engine_held_ready(struct engine *e, const struct event *ev)
+{
+	const struct ev_stage *st = &ev->u.stage;
+
+	if (ev->type != EV_STAGE || !st->has_bytes || e->session_ended)
+		return true;
+	return e->fed[ev->dir] >= st->stream_off;
+}
+
+/* Emit held session events in order while they are ready. */
+static void engine_release_held(struct engine *e, bool all)
+{
+	while (e->held_head && (all || engine_held_ready(e, e->held_head->ev))) {
+		struct held *h = e->held_head;
+
+		e->held_head = h->next;
+		if (!e->held_head)
+			e->held_tail = NULL;
+		sink_emit(&e->out, h->ev);
+		event_free(h->ev);
+		free(h);
+	}
+}
+
+/* Queue a session event (takes ownership), then release what is ready. */
+static void engine_hold(struct engine *e, struct event *ev)
+{
+	struct held *h = malloc(sizeof *h);
+
+	if (!h) {
+		sink_emit(&e->out, ev);
+		event_free(ev);
+		return;
+	}
+	h->ev = ev;
+	h->next = NULL;
+	if (e->held_tail)
+		e->held_tail->next = h;
+	else
+		e->held_head = h;
+	e->held_tail = h;
+	engine_release_held(e, false);
+}
+
+/* Where the next held stage of direction d begins inside [off, off+len), or 0. */
+static uint64_t engine_stage_split(struct engine *e, enum dir d, uint64_t off, size_t len)
+{
+	const struct event *ev = e->held_head ? e->held_head->ev : NULL;
+
+	if (!ev || ev->type != EV_STAGE || !ev->u.stage.has_bytes || ev->dir != d)
+		return 0;
+	if (ev->u.stage.stream_off > off && ev->u.stage.stream_off < off + len)
+		return ev->u.stage.stream_off;
+	return 0;
 }
 
 static void on_data(void *ctx, uint32_t id, enum dir d, const uint8_t *data, size_t len,
@@ -171,9 +241,22 @@ static void on_data(void *ctx, uint32_t id, enum dir d, const uint8_t *data, siz
 {
 	struct engine *e = ctx;
 	struct conn_state *c = engine_conn(e, id);
+	bool live = e->o.mode == ENGINE_LIVE && id == e->live_conn;
 
 	engine_emit_packet(e, id, d);
-	if (c && c->dec)
+	while (live && len) {
+		uint64_t split = engine_stage_split(e, d, off, len);
+		size_t n = split ? (size_t)(split - off) : len;
+
+		if (c && c->dec)
+			tlsdec_feed(c->dec, d, data, n, off, ts);
+		data += n;
+		off += n;
+		len -= n;
+		e->fed[d] = off;
+		engine_release_held(e, false);
+	}
+	if (!live && c && c->dec)
 		tlsdec_feed(c->dec, d, data, len, off, ts);
 }
 
@@ -421,6 +504,7 @@ static void engine_finish(struct engine *e)
 	if (e->finished)
 		return;
 	reasm_finish(e->rs);
+	engine_release_held(e, true);
 	for (size_t i = 0; i < e->nconns; i++)
 		if (e->conns[i].dec && e->conns[i].closed != (DIR_C2S | DIR_S2C))
 			tlsdec_end(e->conns[i].dec);
@@ -459,7 +543,7 @@ static void engine_live_event(struct engine *e, struct event *ev)
 		e->session_rc = session_result(e->sess);
 		return;
 	}
-	sink_emit(&e->out, ev);
+	engine_hold(e, event_dup(ev));
 }
 
 static int engine_poll_live(struct engine *e, int budget)
@@ -470,6 +554,7 @@ static int engine_poll_live(struct engine *e, int budget)
 		engine_live_event(e, ev);
 		event_free(ev);
 	}
+	engine_release_held(e, false);
 	if (e->session_ended && !e->capture_stopped) {
 		if (e->cap)
 			capture_stop(e->cap, 300);
@@ -625,6 +710,13 @@ void engine_close(struct engine *e)
 		free(e->frames[i].bytes);
 	free(e->frames);
 	evqueue_free(e->q);
+	while (e->held_head) {
+		struct held *h = e->held_head;
+
+		e->held_head = h->next;
+		event_free(h->ev);
+		free(h);
+	}
 	keystore_free(e->ks);
 	if (e->wake[0] >= 0) {
 		close(e->wake[0]);
