@@ -222,6 +222,28 @@ static void flight_name(struct ui *u, struct stage *s)
 	snprintf(s->title, sizeof s->title, s->dir == DIR_C2S ? "Application data (request)" : "Application data (response)");
 }
 
+/* The stage an event belongs to: the newest stage of its direction that
+ * began before the event was captured (packets arrive from the capture
+ * thread after the next stage may already be announced), else the newest
+ * stage that began before it. */
+static size_t live_owner(struct ui *u, const struct event *e, const size_t last_dir[3], size_t last)
+{
+	bool has_dir = e->dir == DIR_C2S || e->dir == DIR_S2C;
+
+	if (!e->ts_us)
+		return has_dir && last_dir[e->dir] != SIZE_MAX ? last_dir[e->dir] : last;
+	for (int pass = has_dir ? 0 : 1; pass < 2; pass++)
+		for (size_t s = last + 1; s-- > 0;) {
+			const struct event *st = u->ev[u->stages[s].ev_stage];
+
+			if (pass == 0 && u->stages[s].dir != e->dir)
+				continue;
+			if (st->ts_us && st->ts_us <= e->ts_us)
+				return s;
+		}
+	return has_dir && last_dir[e->dir] != SIZE_MAX ? last_dir[e->dir] : last;
+}
+
 /* Stages from EV_STAGE events. Both sides may wait at a gate at once (the
  * client's request and the server's ticket), so an event belongs to the
  * newest stage of its own direction, and to the newest stage otherwise. */
@@ -260,7 +282,7 @@ static void rebuild_live(struct ui *u)
 		}
 		if (last == SIZE_MAX)
 			continue;
-		s = (e->dir == DIR_C2S || e->dir == DIR_S2C) && last_dir[e->dir] != SIZE_MAX ? last_dir[e->dir] : last;
+		s = live_owner(u, e, last_dir, last);
 		u->ev_owner[i] = s;
 		u->stages[s].end = i + 1;
 	}

@@ -109,9 +109,11 @@ keys g
 for want in 'ClientHello' 'ServerHello'; do
 	on_screen "$want" && pass "ladder shows $want" || fail "ladder shows $want"
 done
-keys j j j
-on_screen '0000 1[67] 03 0[0-4] ' && pass "wire pane shows the record bytes in hex" || { fail "wire hex"; screen >&2; }
-on_screen 'client_hello' && pass "decoded pane names the message" || fail "decoded pane message"
+keys / '16 03' Enter
+on_screen '0000 16 03 0[0-4] ' && pass "wire pane shows the record bytes in hex" || { fail "wire hex"; screen >&2; }
+on_screen 'content_type +22 \(handshake\)' && pass "decoded pane shows the record header" || fail "decoded pane record header"
+keys j
+on_screen 'client_hello|server_hello' && pass "ladder names the handshake message" || fail "ladder names the message"
 
 # insider view: the decrypted HTTP request is visible
 keys / 'HTTP/1.1' Enter
@@ -152,6 +154,7 @@ if [ -n "$name" ] && wait_for 5 test -s "$T_TMP/$name"; then
 		pass "tshark decrypts the saved capture without options (http GET)"
 	else
 		fail "tshark -r $name -Y http shows no GET"
+		timeout 60 tshark -r "$T_TMP/$name" 2>&1 | tail -20 >&2
 	fi
 else
 	fail "s did not report a saved file"; screen >&2
