@@ -3,6 +3,7 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 #include <wolfssl/error-ssl.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
 #include <arpa/inet.h>
@@ -393,19 +394,20 @@ static void endpoint_finish(struct endpoint *e)
 	}
 	explicit_bzero(e->sec, sizeof e->sec);
 	explicit_bzero(e->priv, sizeof e->priv);
+	wc_ecc_fp_free(); /* FP_ECC: this thread's fixed-point cache would leak */
 	pthread_mutex_lock(&s->lock);
-	if (e->result && !s->result)
+	/* prefer the client's view: it verified the certificate */
+	if (e->result && (!s->result || e->owner == OWNER_CLIENT))
 		s->result = e->result;
-	atomic_store(&e->finished, true);
 	last = ++s->nfinished == 2;
+	pthread_mutex_unlock(&s->lock);
+	/* EV_END goes out before session_done() turns true */
+	if (last)
+		sess_emit(s, &ev);
+	pthread_mutex_lock(&s->lock);
+	atomic_store(&e->finished, true);
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
-	if (last) {
-		/* prefer the client's view: it verified the certificate */
-		if (s->cli.result)
-			s->result = s->cli.result;
-		sess_emit(s, &ev);
-	}
 }
 
 /* The server thread: accept, handshake, answer, close. */

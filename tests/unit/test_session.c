@@ -190,11 +190,13 @@ static void run_session(struct cap *c, struct session_opts *o, struct keystore *
 	assert_int_equal(session_open(&s, o, &c->base, ks), 0);
 	assert_true(session_port(s) > 0);
 	assert_int_equal(session_run(s), 0);
-	assert_true(session_wait(s, 30000));
-	assert_true(session_done(s));
-	if (session_result(s) != 0)
-		fail_msg("session failed: %d", session_result(s));
-	session_close(s);
+	bool done = session_wait(s, 30000);
+	int result = session_result(s);
+
+	session_close(s); /* before any assert: the threads use c */
+	assert_true(done);
+	if (result != 0)
+		fail_msg("session failed: %d", result);
 }
 
 /* Stage events: strictly increasing indices from 0, expected order. */
@@ -409,6 +411,7 @@ static void test_user_files_and_bad_ca(void **state)
 	struct session *s;
 	struct cap c;
 	bool found = false;
+	int result;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -440,11 +443,15 @@ static void test_user_files_and_bad_ca(void **state)
 	assert_int_equal(session_open(&s, &o, &c.base, ks), 0);
 	assert_int_equal(session_run(s), 0);
 	assert_true(session_wait(s, 30000));
-	assert_int_equal(session_result(s), ERR_AUTH);
-	session_close(s);
-	for (int i = 0; i < c.n; i++)
+	result = session_result(s);
+	session_close(s); /* before any assert: the threads use c */
+	for (int i = 0; i < c.n; i++) {
+		if (c.ev[i]->type == EV_ERROR)
+			print_message("session error: %s\n", c.ev[i]->u.error.text);
 		if (c.ev[i]->type == EV_ERROR && strstr(c.ev[i]->u.error.text, "certificate verification failed"))
 			found = true;
+	}
+	assert_int_equal(result, ERR_AUTH);
 	assert_true(found);
 	assert_int_equal(c.ev[c.n - 1]->type, EV_END);
 	cap_free(&c);
