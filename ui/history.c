@@ -428,9 +428,38 @@ size_t hist_stage_of(struct ui *u, size_t i)
 	return u->nstages ? u->nstages - 1 : 0;
 }
 
-/* The negotiated version: engine status, then the ServerHello fields. */
+/* The value of the first field named field in the selected connection's
+ * message msg, or NULL. */
+const char *hist_field(struct ui *u, const char *msg, const char *field)
+{
+	for (size_t i = 0; i < u->nev; i++) {
+		const struct event *e = hist_get(u, i);
+
+		if (!e || e->type != EV_HANDSHAKE || !e->u.hs.msg || strcmp(e->u.hs.msg, msg))
+			continue;
+		for (size_t f = 0; f < e->u.hs.nfields; f++)
+			if (e->u.hs.fields[f].name && !strcmp(e->u.hs.fields[f].name, field))
+				return e->u.hs.fields[f].value;
+	}
+	return NULL;
+}
+
+/* The negotiated version: the selected connection's ServerHello, then the
+ * engine status (which speaks for the newest connection), then the options. */
 uint16_t hist_version(struct ui *u)
 {
+	for (size_t i = 0; i < u->nev; i++) {
+		const struct event *e = hist_get(u, i);
+
+		if (!e || e->type != EV_HANDSHAKE || e->dir != DIR_S2C || !e->u.hs.msg ||
+		    strcmp(e->u.hs.msg, "server_hello"))
+			continue;
+		for (size_t f = 0; f < e->u.hs.nfields; f++)
+			if (e->u.hs.fields[f].name && !strcmp(e->u.hs.fields[f].name, "selected_version") &&
+			    e->u.hs.fields[f].value && strstr(e->u.hs.fields[f].value, "1.3"))
+				return 0x0304;
+		return 0x0303;
+	}
 	if (!strcmp(u->st.version, "TLS 1.3"))
 		return 0x0304;
 	if (!strcmp(u->st.version, "TLS 1.2"))

@@ -130,8 +130,21 @@ static void key_lines(struct ui *u, const char *name, size_t horizon, int width)
 	const struct event *e = find_key(u, name, horizon, owners, sizeof owners, &differ);
 	int per;
 
+	if (!e && u->opts.engine.mode == ENGINE_REPLAY)
+		return; /* a capture only has what its key log gives */
 	if (!e) {
-		line(1, draw_attr(u, R_DIM), "%s %s  (pending)", glyph(u, G_CIRCLE), name);
+		char pub[96];
+		const char *priv = strstr(name, "_private_key");
+		const struct event *pe = NULL;
+
+		if (priv && !priv[strlen("_private_key")]) {
+			snprintf(pub, sizeof pub, "%.*s_public_key", (int)(priv - name), name);
+			pe = find_key(u, pub, horizon, owners, sizeof owners, &differ);
+		}
+		if (pe) /* the pair exists; its private half was never handed out */
+			line(1, draw_attr(u, R_DIM), "%s %s  (exists, not exported by the endpoint)", glyph(u, G_CIRCLE), name);
+		else
+			line(1, draw_attr(u, R_DIM), "%s %s  (pending)", glyph(u, G_CIRCLE), name);
 		return;
 	}
 	line(1, A_BOLD, "%s %s  [%s]%s%s", glyph(u, G_BULLET), name, owners, e->u.key.stage ? " @" : "",

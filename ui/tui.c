@@ -344,12 +344,20 @@ static void draw_status(struct ui *u)
 	attr_t a = draw_attr(u, R_TITLE);
 	const struct engine_status *st = &u->st;
 	size_t total = hist_total_stages(u);
+	char suite[64];
+	const char *sv = u->nconns > 1 ? hist_field(u, "server_hello", "cipher_suite") : NULL;
+
+	/* several connections: the engine's facts are the newest one's */
+	snprintf(suite, sizeof suite, "%s", sv ? sv : st->suite[0] ? st->suite : "-");
+	if (sv && strstr(suite, " ("))
+		*strstr(suite, " (") = '\0';
 
 	snprintf(line, sizeof line, " tlsviz | %s | %s | stage %zu of %zu | %s %s %s | %s %s %s ",
 		 u->opts.engine.mode == ENGINE_REPLAY ? "replay" : u->step ? "step" : "run",
 		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper",
 		 u->nstages ? u->sel_stage + 1 : 0, total < u->nstages ? u->nstages : total,
-		 st->version[0] ? st->version : hist_version(u) == 0x0303 ? "TLS 1.2" : hist_version(u) ? "TLS 1.3" : "TLS ?", st->suite[0] ? st->suite : "-", st->group,
+		 hist_version(u) == 0x0303 ? "TLS 1.2" : hist_version(u) == 0x0304 ? "TLS 1.3" : st->version[0] ? st->version : "TLS ?",
+		 suite, sv ? "" : st->group,
 		 st->mode ? st->mode : "", st->source ? st->source : "", st->device ? st->device : "");
 	attron(a);
 	mvhline(0, 0, ' ', u->cols);

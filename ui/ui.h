@@ -154,6 +154,8 @@ long hist_record_of(struct ui *u, size_t i);
 bool hist_in_stage(struct ui *u, size_t i, size_t s);
 /* The stage holding history index i. */
 size_t hist_stage_of(struct ui *u, size_t i);
+/* The value of a field of a message of the selected connection, or NULL. */
+const char *hist_field(struct ui *u, const char *msg, const char *field);
 /* Negotiated version as a number (0x0304, 0x0303) or 0 when unknown. */
 uint16_t hist_version(struct ui *u);
 /* Stage names expected for a version, NULL-terminated. */
