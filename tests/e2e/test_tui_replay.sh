@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The TUI in replay mode: a capture with two connections opens the connection
+# picker; each connection shows its own flights and version; with the key log
+# the insider view shows the decrypted request, the eavesdropper view does not;
+# without a key log nothing decrypts.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need tmux timeout
+
+SOCK="tlsviz-test-$$"
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; sleep 0.5; rm -rf "$T_TMP"' EXIT
+CAP=$TLSVIZ_SRC/captures
+
+tm() { tmux -L "$SOCK" "$@"; }
+screen() { tm capture-pane -p -t tv 2>/dev/null; }
+on_screen() { screen | grep -Eq -- "$1"; }
+keys() { tm send-keys -t tv "$@"; sleep 0.3; }
+
+# run_tui ARGS...: tlsviz in a fresh 120x40 tmux window.
+run_tui() {
+	tm kill-server 2>/dev/null
+	sleep 0.3
+	tm -f /dev/null new-session -d -s tv -x 120 -y 40 -c "$T_TMP" \
+		"env -i PATH=$PATH HOME=$T_TMP TERM=screen LANG=C.UTF-8 $TLSVIZ $*; sleep 30"
+	wait_for 20 on_screen '^ tlsviz \| replay' || { fail "TUI did not start (replay $*)"; screen >&2; return 1; }
+}
+
+## two connections, with keys
+if run_tui replay "$CAP/multi-interleaved.pcapng" --keylog "$CAP/multi-interleaved.keys"; then
+	wait_for 10 on_screen 'Connections' && pass "picker opens for a capture with two connections" || fail "connection picker"
+	on_screen '127\.0\.0\.1:50020' && on_screen '127\.0\.0\.1:50021' && pass "picker lists both connections" || fail "picker lists both"
+	keys Enter
+	on_screen 'TLS 1\.3 TLS_AES_128_GCM_SHA256' && pass "connection 1: TLS 1.3 and its suite" || { fail "connection 1 status"; screen | head -1 >&2; }
+	keys g
+	on_screen 'ClientHello' && on_screen 'ServerHello' && pass "connection 1 flights named" || fail "connection 1 flights"
+	keys / 'GET /hello' Enter
+	on_screen 'GET /hello\.txt' && pass "insider view shows the decrypted request" || { fail "insider request"; screen >&2; }
+	keys e
+	on_screen 'GET /hello' && fail "eavesdropper view shows decrypted data" || pass "eavesdropper view hides the request"
+	keys e C j Enter
+	on_screen 'TLS 1\.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' && pass "connection 2: TLS 1.2 and its suite" || { fail "connection 2 status"; screen | head -1 >&2; }
+	keys g
+	on_screen 'server_key_exchange' && on_screen 'ServerHello, Certificate' && pass "connection 2 flights named (TLS 1.2 server flight)" || fail "connection 2 flights"
+	keys q
+fi
+
+## no key log: nothing decrypts
+if run_tui replay "$CAP/tls13-aes128gcm.pcapng"; then
+	keys / '17 03 03' Enter
+	on_screen '\(encrypted; no key\)' && pass "without keys the record stays encrypted" || { fail "no-key record"; screen >&2; }
+	on_screen 'decrypted fragment' && fail "decrypted without keys?!" || pass "no decrypted fragment without keys"
+	keys q
+fi
+done_tests
