@@ -2,7 +2,8 @@
 # normalized form so the two can be compared with diff (sourced by tests).
 #
 # The normalized form: one line per connection, direction and kind, sorted,
-#   <client port> <c2s|s2c> hs <type> <type> ...     handshake message types in order
+#   <client port> <c2s|s2c> hs <type>:<len> ...      handshake messages in order: type
+#                                                    and body length (without the 4-byte header)
 #   <client port> <c2s|s2c> app <hex>                all decrypted application data
 #   <client port> <c2s|s2c> alert <desc> <desc> ...  alert descriptions in order
 # A kind with nothing in a direction has no line. Connections are named by the
@@ -31,18 +32,19 @@ oracle_tshark() {
 	mapfile -t opts < <(oracle_tshark_opts "$2" "${3:-}")
 	ports=$(oracle_tshark_ports "$file")
 	{
-		# Handshake types and alert descriptions, per frame in capture order;
-		# several in a frame come comma-separated in wire order.
+		# Handshake types and lengths and alert descriptions, per frame in
+		# capture order; several in a frame come comma-separated in wire order.
 		tshark -r "$file" "${opts[@]}" -Y 'tls.handshake.type || tls.alert_message.desc' \
 			-T fields -E separator=/t -E occurrence=a \
 			-e tcp.stream -e tcp.srcport -e tls.handshake.type -e tls.alert_message.desc \
+			-e tls.handshake.length \
 			2>/dev/null |
 			awk -F'\t' -v ports="$ports" '
 				BEGIN { n = split(ports, p, "\n"); for (i = 1; i <= n; i++) { split(p[i], f, " "); cport[f[1]] = f[2] } }
 				{
 					c = cport[$1]; if (c == "") next
 					d = ($2 == c) ? "c2s" : "s2c"
-					if ($3 != "") { k = split($3, t, ","); for (i = 1; i <= k; i++) print c, d, "hs", t[i] }
+					if ($3 != "") { k = split($3, t, ","); split($5, l, ","); for (i = 1; i <= k; i++) print c, d, "hs", t[i] ":" l[i] }
 					if ($4 != "") { k = split($4, t, ","); for (i = 1; i <= k; i++) print c, d, "alert", t[i] }
 				}'
 		# Decrypted application data: one follow per connection, all in one
@@ -69,7 +71,7 @@ oracle_tshark() {
 oracle_tlsviz_json() {
 	jq -r '
 		if .type == "connection" then "conn \(.conn) \(.client | sub(".*:"; ""))"
-		elif .type == "handshake" then "ev \(.conn) \(.dir) hs \(.msg_type)"
+		elif .type == "handshake" then "ev \(.conn) \(.dir) hs \(.msg_type):\(.len - 4)"
 		elif .type == "alert" then "ev \(.conn) \(.dir) alert \(.desc)"
 		elif .type == "app_data" and (.hex | length) > 0 then "ev \(.conn) \(.dir) app \(.hex)"
 		else empty end' "$1" |

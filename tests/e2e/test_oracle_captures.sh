@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Decoder oracle: `tlsviz replay` of every reference capture in captures/ must
 # agree with tshark on the same file and keys: per connection and direction,
-# the handshake message types in order, the decrypted application data byte
+# the handshake message types and lengths in order, the decrypted application data byte
 # for byte, and the alert descriptions. Without keys both must see only the
 # cleartext handshake and no application data; the static-RSA capture is
 # decrypted with the server key alone; the tampered captures must show an
@@ -78,7 +78,7 @@ check_capture() {
 		fail "$name: tlsviz --json output is not JSON Lines with a type"
 	else
 		oracle_tlsviz_json "$T_TMP/$name.json" >"$T_TMP/$name.got"
-		compare "$name" "$T_TMP/$name.want" "$T_TMP/$name.got" "handshake types, app data, alerts ($kind)"
+		compare "$name" "$T_TMP/$name.want" "$T_TMP/$name.got" "handshake types+lengths, app data, alerts ($kind)"
 		local want_conns got_conns
 		want_conns=$(oracle_tshark_ports "$f" | grep -c . || true)
 		got_conns=$(oracle_count "$T_TMP/$name.json" '.type == "connection"')
