@@ -142,7 +142,7 @@ static void key_lines(struct ui *u, const char *name, size_t horizon, int width)
 			pe = find_key(u, pub, horizon, owners, sizeof owners, &differ);
 		}
 		if (pe) /* the pair exists; its private half was never handed out */
-			line(1, draw_attr(u, R_DIM), "%s %s  (exists, not exported by the endpoint)", glyph(u, G_CIRCLE), name);
+			line(1, draw_attr(u, R_DIM), "%s %s  (not exported by wolfSSL)", glyph(u, G_CIRCLE), name);
 		else
 			line(1, draw_attr(u, R_DIM), "%s %s  (pending)", glyph(u, G_CIRCLE), name);
 		return;
