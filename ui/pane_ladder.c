@@ -39,6 +39,8 @@ static void first_line(const uint8_t *d, size_t n, char *out, size_t cap)
 	out[o] = '\0';
 }
 
+static bool synack_seen, ack_shown; /* per build: the handshake's final ACK */
+
 /* The row text for one event, or false if the event gets no row. */
 static bool item_text(struct ui *u, const struct event *e, struct lrow *r)
 {
@@ -48,7 +50,14 @@ static bool item_text(struct ui *u, const struct event *e, struct lrow *r)
 	r->indent = 1;
 	switch (e->type) {
 	case EV_PACKET:
-		if (e->u.packet.payload_len || !(e->u.packet.tcp_flags & (TH_SYN | TH_FIN | TH_RST)))
+		if (e->u.packet.payload_len)
+			return false;
+		/* the third packet of the three-way handshake: the first bare ACK after SYN-ACK */
+		if ((e->u.packet.tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+			synack_seen = true;
+		else if (e->u.packet.tcp_flags == TH_ACK && synack_seen && !ack_shown)
+			ack_shown = true;
+		else if (!(e->u.packet.tcp_flags & (TH_SYN | TH_FIN | TH_RST)))
 			return false;
 		tcp_flags(e->u.packet.tcp_flags, f, sizeof f);
 		snprintf(r->text, sizeof r->text, "TCP %s", f);
@@ -111,6 +120,7 @@ static int build(struct ui *u)
 	const char *const *x;
 	size_t last_exp = 0;
 
+	synack_seen = ack_shown = false;
 	for (size_t s = 0; s < u->nstages && n < LROWS_MAX; s++) {
 		const struct stage *st = &u->stages[s];
 		bool held = u->pend_ok && st->ev_stage != SIZE_MAX && u->ev[st->ev_stage]->u.stage.index == u->pend_index;

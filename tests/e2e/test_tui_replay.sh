@@ -15,12 +15,13 @@ screen() { tm capture-pane -p -t tv 2>/dev/null; }
 on_screen() { screen | grep -Eq -- "$1"; }
 keys() { tm send-keys -t tv "$@"; sleep 0.3; }
 
-# run_tui ARGS...: tlsviz in a fresh 120x40 tmux window.
+# run_tui ARGS...: tlsviz in a fresh 120x40 tmux window (locale and
+# extra environment from T_LANG / T_ENV).
 run_tui() {
 	tm kill-server 2>/dev/null
 	sleep 0.3
 	tm -f /dev/null new-session -d -s tv -x 120 -y 40 -c "$T_TMP" \
-		"env -i PATH=$PATH HOME=$T_TMP TERM=screen LANG=C.UTF-8 $TLSVIZ $*; sleep 30"
+		"env -i PATH=$PATH HOME=$T_TMP TERM=screen LANG=${T_LANG:-C.UTF-8} ${T_ENV:-} $TLSVIZ $*; sleep 30"
 	wait_for 20 on_screen '^ tlsviz \| replay' || { fail "TUI did not start (replay $*)"; screen >&2; return 1; }
 }
 
@@ -48,6 +49,14 @@ if run_tui replay "$CAP/tls13-aes128gcm.pcapng"; then
 	keys / '17 03 03' Enter
 	on_screen '\(encrypted; no key\)' && pass "without keys the record stays encrypted" || { fail "no-key record"; screen >&2; }
 	on_screen 'decrypted fragment' && fail "decrypted without keys?!" || pass "no decrypted fragment without keys"
+	keys q
+fi
+## non-UTF-8 locale and NO_COLOR: ASCII line drawing, same content
+if T_LANG=C T_ENV="NO_COLOR=1" run_tui replay "$CAP/tls13-aes128gcm.pcapng" --keylog "$CAP/tls13-aes128gcm.keys"; then
+	keys g
+	on_screen '^\+-\[ Stages \]-' && pass "C locale: ASCII borders" || { fail "C locale borders"; screen >&2; }
+	screen | grep -q '─' && fail "C locale: UTF-8 line drawing used" || pass "C locale: no UTF-8 line drawing"
+	on_screen '\|- 2 ClientHello -+> ' && pass "C locale: ASCII ladder arrows" || fail "C locale ladder arrows"
 	keys q
 fi
 done_tests
