@@ -184,24 +184,30 @@ static bool engine_held_ready(struct engine *e, const struct event *ev)
 {
 	const struct ev_stage *st = &ev->u.stage;
 
-	if (ev->type != EV_STAGE || !st->has_bytes || e->session_ended)
+	if (ev->type != EV_STAGE || !st->has_bytes)
 		return true;
-	return e->fed[ev->dir] >= st->stream_off;
+	/* normally on_data releases it just before its first byte */
+	return e->fed[ev->dir] > st->stream_off;
+}
+
+/* Emit the held head event, whatever it is. */
+static void engine_release_head(struct engine *e)
+{
+	struct held *h = e->held_head;
+
+	e->held_head = h->next;
+	if (!e->held_head)
+		e->held_tail = NULL;
+	sink_emit(&e->out, h->ev);
+	event_free(h->ev);
+	free(h);
 }
 
 /* Emit held session events in order while they are ready. */
 static void engine_release_held(struct engine *e, bool all)
 {
-	while (e->held_head && (all || engine_held_ready(e, e->held_head->ev))) {
-		struct held *h = e->held_head;
-
-		e->held_head = h->next;
-		if (!e->held_head)
-			e->held_tail = NULL;
-		sink_emit(&e->out, h->ev);
-		event_free(h->ev);
-		free(h);
-	}
+	while (e->held_head && (all || engine_held_ready(e, e->held_head->ev)))
+		engine_release_head(e);
 }
 
 /* Queue a session event (takes ownership), then release what is ready. */
@@ -224,17 +230,18 @@ static void engine_hold(struct engine *e, struct event *ev)
 	engine_release_held(e, false);
 }
 
-/* Where the next held stage of direction d begins inside [off, off+len), or 0. */
-static uint64_t engine_stage_split(struct engine *e, enum dir d, uint64_t off, size_t len)
+/* Whether the held stage at the head begins in direction d inside
+ * [off, off+len); its offset goes to *at. */
+static bool engine_stage_split(struct engine *e, enum dir d, uint64_t off, size_t len, uint64_t *at)
 {
 	const struct event *ev = e->held_head ? e->held_head->ev : NULL;
 
 	if (!ev || ev->type != EV_STAGE || !ev->u.stage.has_bytes || ev->dir != d)
-		return 0;
-	if (ev->u.stage.stream_off > off && ev->u.stage.stream_off < off + len)
-		return ev->u.stage.stream_off;
-	return 0;
+		return false;
+	*at = ev->u.stage.stream_off;
+	return *at >= off && *at < off + len;
 }
+
 
 static void on_data(void *ctx, uint32_t id, enum dir d, const uint8_t *data, size_t len,
 		    uint64_t off, uint64_t ts)
@@ -245,9 +252,16 @@ static void on_data(void *ctx, uint32_t id, enum dir d, const uint8_t *data, siz
 
 	engine_emit_packet(e, id, d);
 	while (live && len) {
-		uint64_t split = engine_stage_split(e, d, off, len);
-		size_t n = split ? (size_t)(split - off) : len;
+		uint64_t at = 0;
+		bool split = engine_stage_split(e, d, off, len, &at);
+		size_t n = split ? (size_t)(at - off) : len;
 
+		if (split && n == 0) {
+			/* the flight's first byte: its stage, then what followed it */
+			engine_release_head(e);
+			engine_release_held(e, false);
+			continue;
+		}
 		if (c && c->dec)
 			tlsdec_feed(c->dec, d, data, n, off, ts);
 		data += n;

@@ -86,6 +86,9 @@ void sess_stage_begin(struct endpoint *e, const char *name, const char *title)
 	g->st.title = g->title;
 	g->st.dir = e->dir;
 	g->st.held = held;
+	/* the capture sees this flight's bytes from here on in its direction */
+	g->st.has_bytes = strcmp(name, "tcp_handshake") != 0;
+	g->st.stream_off = e->sent;
 	ev.u.stage = g->st;
 	/* emit under the lock so stage events keep their index order */
 	sess_emit(s, &ev);

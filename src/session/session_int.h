@@ -42,6 +42,7 @@ struct endpoint {
 	/* flights */
 	bool read_since_write;
 	bool wrote;
+	uint64_t sent;        /* bytes handed to the socket so far (stream offset) */
 	enum phase phase, stage_phase;
 	int flights;
 	/* key schedule attribution (TLS 1.3) */

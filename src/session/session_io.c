@@ -139,6 +139,7 @@ static int io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 			return errno == EPIPE || errno == ECONNRESET ? WOLFSSL_CBIO_ERR_CONN_CLOSE
 								       : WOLFSSL_CBIO_ERR_GENERAL;
 		off += (size_t)n;
+		e->sent += (uint64_t)n;
 	}
 	return sz;
 }

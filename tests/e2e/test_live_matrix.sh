@@ -2,7 +2,8 @@
 # Issue acceptance test: live sessions over the suite/group matrix, captured
 # by dumpcap on the loopback of a private network namespace, must decrypt in
 # tshark using ONLY the key log tlsviz wrote (GET request and 200 response
-# visible). A control run without the key log must show no HTTP.
+# visible). A control run without the key log must show no HTTP. tlsviz runs
+# with --capture pcap so it stays in this namespace, beside dumpcap.
 set -u
 : "${TLSVIZ:?run through ctest, or set TLSVIZ to the binary}"
 
@@ -29,7 +30,7 @@ live_case() {
   if ! wait_for 10 grep -qs "Capturing on" "$err"; then
     fail "$tag: dumpcap did not start: $(cat "$err")"; kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null; return
   fi
-  timeout 60 "$TLSVIZ" live --batch --tls "$tls" --suite "$suite" --group "$group" \
+  timeout 60 "$TLSVIZ" live --batch --capture pcap --tls "$tls" --suite "$suite" --group "$group" \
     --cert-type "$cert" --keylog "$kl" --port "$port" >"$T_TMP/$port.out" 2>"$T_TMP/$port.err"
   rc=$?
   sleep 0.3 # let the last segments reach the capture
