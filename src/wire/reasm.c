@@ -143,6 +143,16 @@ static void half_check_fin(struct reasm *r, struct conn *c, enum dir d)
 
 	if (h->fin && !h->closed && h->next >= h->fin_off) {
 		h->closed = true;
+		/* bytes buffered beyond the FIN can never be delivered: without
+		 * this, half_end went on reporting gaps and data after close */
+		while (h->ooo) {
+			struct seg *s = h->ooo;
+
+			h->ooo = s->next;
+			h->buffered -= s->len;
+			r->total -= s->len;
+			free(s);
+		}
 		if (r->ops.close)
 			r->ops.close(r->ctx, c->id, d, false, r->last_ts);
 	}
@@ -176,6 +186,8 @@ static void half_skip_hole(struct reasm *r, struct conn *c, enum dir d)
 	struct half *h = &c->h[d];
 	uint64_t to = h->ooo ? h->ooo->off : h->fin_off;
 
+	if (h->closed)
+		return;
 	if (to > h->next) {
 		if (r->ops.gap)
 			r->ops.gap(r->ctx, c->id, d, h->next, to - h->next, r->last_ts);

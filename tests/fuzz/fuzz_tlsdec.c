@@ -1,20 +1,19 @@
 /* Fuzz the record + handshake decoder: two directions of stream bytes in,
- * events out. A key log entry for client random 41..41 lets the fuzzer reach
- * the decryption paths. */
+ * events out (each checked by fuzz_check_event). The key store holds a key
+ * log entry for client random 41..41 and every key of the stream fixtures in
+ * tests/data/tls plus their RSA server key, so seeds made from those streams
+ * (tests/fuzz/corpus/tlsdec) reach the decryption and encrypted-handshake
+ * paths. */
+#include "fuzz_common.h"
 #include "keys/keys.h"
 #include "tls/tlsdec.h"
 
+#include <glob.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-static void drop(struct sink *s, const struct event *ev)
-{
-	(void)s;
-	(void)ev;
-}
-
-static const char keylog[] =
+static const char tlsdec_fixed_keylog[] =
 	"CLIENT_RANDOM 4141414141414141414141414141414141414141414141414141414141414141 "
 	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 	"202122232425262728292a2b2c2d2e2f\n"
@@ -27,20 +26,37 @@ static const char keylog[] =
 	"SERVER_TRAFFIC_SECRET_0 4141414141414141414141414141414141414141414141414141414141414141 "
 	"303102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
 
-/* Input: repeated [u8 ctl][u8 len][len bytes]; ctl bit 0 = direction,
- * bit 1 = report a gap before the chunk. */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The key store shared by every input (the decoder only reads it). */
+static struct keystore *tlsdec_keys(void)
 {
-	struct sink out = { .emit = drop };
-	struct keystore *ks = keystore_new();
-	struct tlsdec *d;
+	static struct keystore *ks;
+	glob_t g;
+
+	if (ks)
+		return ks;
+	ks = keystore_new();
+	if (!ks)
+		abort();
+	keystore_add_keylog(ks, (const uint8_t *)tlsdec_fixed_keylog,
+			    sizeof tlsdec_fixed_keylog - 1, "fuzz", NULL);
+	if (glob(TLSVIZ_SOURCE_DIR "/tests/data/tls/*.keys", 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			keystore_load_keylog_file(ks, g.gl_pathv[i], NULL);
+		globfree(&g);
+	}
+	keystore_load_rsa_key(ks, TLSVIZ_SOURCE_DIR "/tests/data/tls/rsa-server.key");
+	return ks;
+}
+
+/* Input: repeated [u8 ctl][u8 len][len bytes]; ctl bit 0 = direction
+ * (1 = server to client), bit 1 = report a 7-byte gap before the chunk. */
+int fuzz_tlsdec_one(const uint8_t *data, size_t size)
+{
+	struct sink out = { .emit = fuzz_check_event };
+	struct tlsdec *d = tlsdec_new(1, tlsdec_keys(), &out);
 	uint64_t off[3] = { 0 };
 	size_t i = 0;
 
-	if (!ks)
-		return 0;
-	keystore_add_keylog(ks, (const uint8_t *)keylog, sizeof keylog - 1, "fuzz", NULL);
-	d = tlsdec_new(1, ks, &out);
 	while (d && i + 2 <= size) {
 		uint8_t ctl = data[i], n = data[i + 1];
 		enum dir dir = (ctl & 1) ? DIR_S2C : DIR_C2S;
@@ -57,9 +73,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		i += n;
 	}
 	if (d) {
+		uint16_t version;
+		const char *suite, *group;
+
+		tlsdec_info(d, &version, &suite, &group);
+		FUZZ_REQUIRE(suite && group);
 		tlsdec_end(d);
 		tlsdec_free(d);
 	}
-	keystore_free(ks);
 	return 0;
 }
+
+#ifndef FUZZ_NO_MAIN
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_tlsdec_one(data, size);
+}
+#endif

@@ -299,6 +299,35 @@ static void test_gap_at_end(void **state)
 	free(d);
 }
 
+/* Fuzzer finding (tests/fuzz/regress/reasm): data buffered beyond the FIN
+ * made reasm_finish report a gap and deliver bytes after the close. */
+static void test_data_beyond_fin_dropped(void **state)
+{
+	struct got g = { 0 };
+	struct reasm *r = reasm_new(&ops, &g, 0);
+	uint8_t *d = pattern(100, 3);
+
+	(void)state;
+	handshake(r, 100, 1000);
+	feed(r, seg(DIR_C2S, 100, TCPF_ACK, d, 10), DIR_C2S);
+	/* bytes 10..29 lost; the FIN segment carries 30..39 */
+	feed(r, seg(DIR_C2S, 130, TCPF_ACK | TCPF_FIN, d + 30, 10), DIR_C2S);
+	/* a bogus segment past the FIN */
+	feed(r, seg(DIR_C2S, 160, TCPF_ACK, d + 60, 10), DIR_C2S);
+	reasm_finish(r);
+	assert_int_equal(g.order_bad, 0);
+	assert_int_equal(g.gaps[1][DIR_C2S], 1);
+	assert_int_equal(g.gap_off[1][DIR_C2S], 10);
+	assert_int_equal(g.gap_len[1][DIR_C2S], 20);
+	assert_int_equal(g.len[1][DIR_C2S], 40);
+	assert_memory_equal(g.buf[1][DIR_C2S] + 30, d + 30, 10);
+	assert_int_equal(g.closed[1][DIR_C2S], 1);
+	assert_int_equal(reasm_buffered(r), 0);
+	reasm_free(r);
+	got_free(&g);
+	free(d);
+}
+
 static void test_buffer_cap_forces_gap(void **state)
 {
 	struct got g = { 0 };
@@ -607,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_gap_at_end),
 		cmocka_unit_test(test_buffer_cap_forces_gap),
+		cmocka_unit_test(test_data_beyond_fin_dropped),
 		cmocka_unit_test(test_overlap_first_wins),
 		cmocka_unit_test(test_zero_window_probe_and_rst),
 		cmocka_unit_test(test_new_syn_after_fin_is_new_conn),
