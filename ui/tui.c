@@ -643,7 +643,8 @@ static void engine_pump(struct ui *u)
 		u->pend_ok = ok;
 		u->pend_index = ok ? ps.index : 0;
 	}
-	hist_rebuild(u);
+	if (u->eng_done)
+		hist_rebuild(u);
 	if (u->nconns > 1 && !u->picker_shown && u->opts.engine.mode == ENGINE_REPLAY && u->eng_done) {
 		u->picker_shown = true;
 		u->picker = true;
@@ -688,22 +689,29 @@ static int run(struct ui *u)
 	u->redraw = true;
 
 	unsigned ticks = 0;
+	uint64_t last_draw = 0;
 
 	while (!u->quit && !g_stop) {
 		struct pollfd pfd[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 		int ch;
 
-		if (u->redraw) {
+		/* while the engine streams, rebuild and redraw at most every 80 ms:
+		 * stage derivation is linear in the history */
+		if (u->redraw && (u->keyed || !u->eng || u->eng_done || event_now_us() - last_draw >= 80000)) {
 			u->redraw = false;
+			u->keyed = false;
 			hist_rebuild(u);
 			draw_all(u);
+			last_draw = event_now_us();
 		}
 		if (u->eng && !u->eng_done)
 			pfd[1].fd = engine_fd(u->eng);
 		if (poll(pfd, 2, u->eng && !u->eng_done ? 30 : 250) < 0 && errno != EINTR)
 			break;
-		while ((ch = getch()) != ERR)
+		while ((ch = getch()) != ERR) {
 			handle_key(u, ch);
+			u->keyed = true;
+		}
 		engine_pump(u);
 		if (u->eng && !u->eng_done && ++ticks % 16 == 0)
 			u->redraw = true; /* the status facts may change without an event */

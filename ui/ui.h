@@ -95,6 +95,7 @@ struct ui {
 	size_t dropped;
 	bool dirty;         /* stages need rebuilding */
 	bool redraw;
+	bool keyed;         /* a key arrived: draw now */
 
 	uint32_t conns[256];
 	char conn_label[256][136];
