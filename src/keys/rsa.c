@@ -238,7 +238,7 @@ int keystore_load_rsa_key(struct keystore *ks, const char *path)
 	}
 	n = fread(buf, 1, KEY_FILE_MAX + 1, f);
 	if (ferror(f))
-		rc = err_set(ERR_IO, "RSA key %s: read error", path);
+		rc = err_set(ERR_IO, "RSA key %s: cannot read: %s", path, strerror(errno));
 	else if (n > KEY_FILE_MAX)
 		rc = err_set(ERR_LENGTH, "RSA key %s: file too big for a key", path);
 	else

@@ -137,6 +137,9 @@ static void test_garbage(void **state)
 
 	(void)state;
 	assert_int_equal(keystore_load_rsa_key(ks, DATA "no-such-file.pem"), ERR_IO);
+	/* a directory opens but does not read: the message says why */
+	assert_int_equal(keystore_load_rsa_key(ks, DATA), ERR_IO);
+	assert_non_null(strstr(err_msg(), "Is a directory"));
 	assert_true(keystore_load_rsa_key_mem(ks, (const uint8_t *)"hello", 5, "mem") < 0);
 	assert_true(keystore_load_rsa_key_mem(ks, (const uint8_t *)"-----BEGIN CERTIFICATE-----\n", 28,
 					      "mem") < 0);
