@@ -60,8 +60,8 @@ static void json_body(json_t *o, const struct event *ev)
 	case EV_PACKET:
 		json_object_set_new(o, "frame", json_integer((json_int_t)ev->u.packet.frame));
 		json_object_set_new(o, "tcp_flags", json_integer(ev->u.packet.tcp_flags));
-		json_object_set_new(o, "seq", json_integer(ev->u.packet.seq));
-		json_object_set_new(o, "ack", json_integer(ev->u.packet.ack));
+		json_object_set_new(o, "tcp_seq", json_integer(ev->u.packet.seq));
+		json_object_set_new(o, "tcp_ack", json_integer(ev->u.packet.ack));
 		json_object_set_new(o, "len", json_integer((json_int_t)ev->u.packet.len));
 		json_object_set_new(o, "payload_len", json_integer((json_int_t)ev->u.packet.payload_len));
 		break;
