@@ -8,7 +8,7 @@ PKGS=(
   build-essential cmake pkg-config
   libwolfssl-dev libpcap-dev libncurses-dev libjansson-dev
   # tests and oracles
-  libcmocka-dev tshark tmux openssl curl iproute2 util-linux procps time jq
+  libcmocka-dev tshark tmux openssl curl iproute2 util-linux procps time jq xxd
   # hardening (fuzzers, sanitizer runtimes, leak checks)
   clang libclang-rt-14-dev valgrind
 )
