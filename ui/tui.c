@@ -159,6 +159,8 @@ static int ui_engine_start(struct ui *u)
 		ui_message(u, "cannot open: %s", err_msg()[0] ? err_msg() : err_name(rc));
 		return rc;
 	}
+	if (u->keylog[0] && engine_load_keylog(u->eng, u->keylog) < 0)
+		ui_message(u, "key log %s: %s", u->keylog, err_msg());
 	rc = engine_start(u->eng);
 	if (rc < 0) {
 		ui_message(u, "cannot start: %s", err_msg()[0] ? err_msg() : err_name(rc));
@@ -518,10 +520,14 @@ static void prompt_key(struct ui *u, int ch)
 		} else {
 			int n = engine_load_keylog(u->eng, u->input);
 
-			if (n < 0)
+			if (n < 0) {
 				ui_message(u, "key log %s: %s", u->input, err_msg());
-			else
-				ui_message(u, "key log %s: %d entries added", u->input, n);
+			} else {
+				/* kept for restarts: r re-reads a capture with it */
+				snprintf(u->keylog, sizeof u->keylog, "%s", u->input);
+				ui_message(u, "key log %s: %d entries added%s", u->input, n,
+					   u->opts.engine.mode == ENGINE_REPLAY ? " (r re-reads the capture with it)" : "");
+			}
 		}
 		return;
 	}

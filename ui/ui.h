@@ -136,6 +136,7 @@ struct ui {
 	char input[512];
 	size_t input_len;
 	char search[256];
+	char keylog[512];   /* loaded with L; loaded again on restart */
 
 	char msg[512];
 	bool ascii, color;

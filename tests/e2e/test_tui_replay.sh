@@ -49,6 +49,14 @@ if run_tui replay "$CAP/tls13-aes128gcm.pcapng"; then
 	keys / '17 03 03' Enter
 	on_screen '\(encrypted; no key\)' && pass "without keys the record stays encrypted" || { fail "no-key record"; screen >&2; }
 	on_screen 'decrypted fragment' && fail "decrypted without keys?!" || pass "no decrypted fragment without keys"
+	# L loads a key log; r re-reads the capture with it
+	keys L
+	keys "$CAP/tls13-aes128gcm.keys" Enter
+	on_screen 'entries added' && pass "L loads a key log" || { fail "L key log"; screen | tail -1 >&2; }
+	keys r
+	sleep 1
+	keys / '17 03 03' Enter
+	on_screen 'decrypted fragment' && pass "after L and r the records decrypt" || { fail "L then r decrypts"; screen >&2; }
 	keys q
 fi
 ## non-UTF-8 locale and NO_COLOR: ASCII line drawing, same content
