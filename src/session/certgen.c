@@ -10,6 +10,7 @@
 #include <wolfssl/wolfcrypt/random.h>
 #include <wolfssl/wolfcrypt/rsa.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,25 +96,88 @@ static uint8_t *dup_bytes(const uint8_t *p, size_t n)
 	return q;
 }
 
+/* SubjectAltName: SEQUENCE { dNSName host [, iPAddress 127.0.0.1] } into out;
+ * its length, or 0 when it does not fit. */
+static size_t san_make(const char *host, uint8_t *out, size_t cap)
+{
+	size_t hl = strlen(host);
+	bool ip = !strcmp(host, "localhost");
+	size_t body = 2 + hl + (ip ? 6 : 0);
+
+	if (hl > 100 || body + 2 > cap)
+		return 0;
+	out[0] = 0x30;
+	out[1] = (uint8_t)body;
+	out[2] = 0x82;
+	out[3] = (uint8_t)hl;
+	memcpy(out + 4, host, hl);
+	if (ip)
+		memcpy(out + 4 + hl, "\x87\x04\x7f\x00\x00\x01", 6);
+	return body + 2;
+}
+
+/* Issue an end-entity certificate for subj, signed by ca. */
+static int leaf_issue(Cert *c, struct gkey *subj, struct gkey *ca, const uint8_t *ca_der, int ca_len,
+		      const char *cn, const uint8_t *san, size_t san_len, const char *eku, WC_RNG *rng,
+		      uint8_t *der)
+{
+	enum cert_kind kind = subj->kind;
+
+	ENSURE(wc_InitCert(c) == 0, ERR_CRYPTO, "certgen: wc_InitCert failed");
+	cert_common(c, subj, cn);
+	c->isCA = 0;
+	ENSURE(wc_SetIssuerBuffer(c, ca_der, ca_len) == 0, ERR_CRYPTO, "certgen: issuer");
+	if (san_len) {
+		memcpy(c->altNames, san, san_len);
+		c->altNamesSz = (int)san_len;
+	}
+	ENSURE(wc_SetKeyUsage(c, kind == CERT_RSA2048 ? "digitalSignature,keyEncipherment"
+						       : "digitalSignature") == 0,
+	       ERR_CRYPTO, "certgen: leaf key usage");
+	ENSURE(wc_SetExtKeyUsage(c, eku) == 0, ERR_CRYPTO, "certgen: ext key usage");
+	ENSURE(wc_SetSubjectKeyIdFromPublicKey(c, kind == CERT_RSA2048 ? &subj->rsa : NULL,
+					       kind == CERT_ECDSA_P256 ? &subj->ecc : NULL) == 0,
+	       ERR_CRYPTO, "certgen: leaf subject key id");
+	ENSURE(wc_SetAuthKeyIdFromCert(c, ca_der, ca_len) == 0, ERR_CRYPTO, "certgen: authority key id");
+	return cert_sign(c, subj, ca, rng, der, CERT_MAX);
+}
+
+/* DER of a private key. */
+static int key_export(struct gkey *k, uint8_t *der)
+{
+	int n = k->kind == CERT_RSA2048 ? wc_RsaKeyToDer(&k->rsa, der, KEY_MAX) : wc_EccKeyToDer(&k->ecc, der, KEY_MAX);
+
+	ENSURE(n > 0, ERR_CRYPTO, "certgen: private key export failed (%d)", n);
+	return n;
+}
+
 int certgen_make(enum cert_kind kind, struct identity *out)
 {
-	/* SubjectAltName: SEQUENCE { dNSName "localhost", iPAddress 127.0.0.1 } */
-	static const uint8_t san[] = { 0x30, 0x11, 0x82, 0x09, 'l', 'o', 'c', 'a', 'l', 'h',
-				       'o',  's',  't',  0x87, 0x04, 0x7f, 0x00, 0x00, 0x01 };
-	struct gkey ca = { 0 }, leaf = { 0 };
+	return certgen_make_ex(kind, "localhost", false, out);
+}
+
+int certgen_make_ex(enum cert_kind kind, const char *host, bool client, struct identity *out)
+{
+	uint8_t san[128];
+	size_t san_len;
+	struct gkey ca = { 0 }, leaf = { 0 }, cli = { 0 };
 	WC_RNG rng;
 	Cert *c = NULL;
-	uint8_t *ca_der = NULL, *leaf_der = NULL, *key_der = NULL;
-	int ca_len = 0, leaf_len = 0, key_len = 0;
+	uint8_t *ca_der = NULL, *leaf_der = NULL, *key_der = NULL, *cli_der = NULL, *cli_key = NULL;
+	int ca_len = 0, leaf_len = 0, key_len = 0, cli_len = 0, cli_key_len = 0;
 	int rc = 0, rng_ok = 0;
 
 	memset(out, 0, sizeof *out);
 	ENSURE(kind == CERT_RSA2048 || kind == CERT_ECDSA_P256, ERR_USAGE, "certgen: bad key type");
+	san_len = san_make(host ? host : "localhost", san, sizeof san);
+	ENSURE(san_len, ERR_USAGE, "certgen: host name too long");
 	c = calloc(1, sizeof *c);
 	ca_der = malloc(CERT_MAX);
 	leaf_der = malloc(CERT_MAX);
 	key_der = malloc(KEY_MAX);
-	ENSURE_GOTO(c && ca_der && leaf_der && key_der, ERR_NOMEM, "certgen: out of memory");
+	cli_der = malloc(CERT_MAX);
+	cli_key = malloc(KEY_MAX);
+	ENSURE_GOTO(c && ca_der && leaf_der && key_der && cli_der && cli_key, ERR_NOMEM, "certgen: out of memory");
 	ENSURE_GOTO(wc_InitRng(&rng) == 0, ERR_CRYPTO, "certgen: RNG init failed");
 	rng_ok = 1;
 	TRY_GOTO(gkey_make(&ca, kind, &rng));
@@ -130,29 +194,16 @@ int certgen_make(enum cert_kind kind, struct identity *out)
 		    ERR_CRYPTO, "certgen: CA subject key id");
 	TRY_GOTO(ca_len = cert_sign(c, &ca, &ca, &rng, ca_der, CERT_MAX));
 
-	/* the leaf: localhost, issued by the CA */
-	ENSURE_GOTO(wc_InitCert(c) == 0, ERR_CRYPTO, "certgen: wc_InitCert failed");
-	cert_common(c, &leaf, "localhost");
-	c->isCA = 0;
-	ENSURE_GOTO(wc_SetIssuerBuffer(c, ca_der, ca_len) == 0, ERR_CRYPTO, "certgen: issuer");
-	memcpy(c->altNames, san, sizeof san);
-	c->altNamesSz = (int)sizeof san;
-	ENSURE_GOTO(wc_SetKeyUsage(c, kind == CERT_RSA2048 ? "digitalSignature,keyEncipherment"
-							    : "digitalSignature") == 0,
-		    ERR_CRYPTO, "certgen: leaf key usage");
-	ENSURE_GOTO(wc_SetExtKeyUsage(c, "serverAuth") == 0, ERR_CRYPTO, "certgen: ext key usage");
-	ENSURE_GOTO(wc_SetSubjectKeyIdFromPublicKey(c, kind == CERT_RSA2048 ? &leaf.rsa : NULL,
-						    kind == CERT_ECDSA_P256 ? &leaf.ecc : NULL) == 0,
-		    ERR_CRYPTO, "certgen: leaf subject key id");
-	ENSURE_GOTO(wc_SetAuthKeyIdFromCert(c, ca_der, ca_len) == 0, ERR_CRYPTO,
-		    "certgen: authority key id");
-	TRY_GOTO(leaf_len = cert_sign(c, &leaf, &ca, &rng, leaf_der, CERT_MAX));
-
-	if (kind == CERT_RSA2048)
-		key_len = wc_RsaKeyToDer(&leaf.rsa, key_der, KEY_MAX);
-	else
-		key_len = wc_EccKeyToDer(&leaf.ecc, key_der, KEY_MAX);
-	ENSURE_GOTO(key_len > 0, ERR_CRYPTO, "certgen: private key export failed (%d)", key_len);
+	/* the leaf: host, issued by the CA */
+	TRY_GOTO(leaf_len = leaf_issue(c, &leaf, &ca, ca_der, ca_len, host ? host : "localhost", san, san_len,
+				       "serverAuth", &rng, leaf_der));
+	TRY_GOTO(key_len = key_export(&leaf, key_der));
+	if (client) {
+		TRY_GOTO(gkey_make(&cli, kind, &rng));
+		TRY_GOTO(cli_len = leaf_issue(c, &cli, &ca, ca_der, ca_len, "tlsviz client", NULL, 0, "clientAuth",
+					      &rng, cli_der));
+		TRY_GOTO(cli_key_len = key_export(&cli, cli_key));
+	}
 
 	out->kind = kind;
 	out->ca_der = dup_bytes(ca_der, (size_t)ca_len);
@@ -161,18 +212,30 @@ int certgen_make(enum cert_kind kind, struct identity *out)
 	out->ca_len = (size_t)ca_len;
 	out->leaf_len = (size_t)leaf_len;
 	out->key_len = (size_t)key_len;
-	if (!out->ca_der || !out->leaf_der || !out->key_der) {
+	if (client) {
+		out->client_der = dup_bytes(cli_der, (size_t)cli_len);
+		out->client_key_der = dup_bytes(cli_key, (size_t)cli_key_len);
+		out->client_len = (size_t)cli_len;
+		out->client_key_len = (size_t)cli_key_len;
+	}
+	if (!out->ca_der || !out->leaf_der || !out->key_der ||
+	    (client && (!out->client_der || !out->client_key_der))) {
 		certgen_free(out);
 		rc = err_set(ERR_NOMEM, "certgen: out of memory");
 	}
 out:
 	gkey_free(&ca);
 	gkey_free(&leaf);
+	gkey_free(&cli);
 	if (rng_ok)
 		wc_FreeRng(&rng);
 	if (key_der)
 		explicit_bzero(key_der, KEY_MAX);
+	if (cli_key)
+		explicit_bzero(cli_key, KEY_MAX);
 	free(key_der);
+	free(cli_key);
+	free(cli_der);
 	free(ca_der);
 	free(leaf_der);
 	free(c);
@@ -183,7 +246,11 @@ void certgen_free(struct identity *id)
 {
 	if (id->key_der)
 		explicit_bzero(id->key_der, id->key_len);
+	if (id->client_key_der)
+		explicit_bzero(id->client_key_der, id->client_key_len);
 	free(id->key_der);
+	free(id->client_key_der);
+	free(id->client_der);
 	free(id->ca_der);
 	free(id->leaf_der);
 	memset(id, 0, sizeof *id);

@@ -3,6 +3,7 @@
  * in session_keys.c, flight naming in session_stage.c. */
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/asn_public.h>
 #include <wolfssl/wolfcrypt/dh.h>
 
 #include <arpa/inet.h>
@@ -34,7 +35,8 @@ void sess_emit(struct session *s, struct event *ev)
 {
 	pthread_mutex_lock(&s->emit_lock);
 	ev->seq = ++s->seq;
-	ev->conn = 1;
+	if (!ev->conn)
+		ev->conn = s->cur_conn ? s->cur_conn : 1;
 	ev->ts_us = event_now_us();
 	sink_emit(s->events, ev);
 	pthread_mutex_unlock(&s->emit_lock);
@@ -73,7 +75,7 @@ void sess_stage_begin(struct endpoint *e, const char *name, const char *title)
 {
 	struct session *s = e->s;
 	struct gate *g = &s->gates[e->owner == OWNER_SERVER];
-	struct event ev = { .type = EV_STAGE, .dir = e->dir };
+	struct event ev = { .type = EV_STAGE, .dir = e->dir, .conn = e->conn };
 	bool held;
 
 	pthread_mutex_lock(&s->lock);
@@ -155,7 +157,7 @@ void session_release_all(struct session *s)
 
 bool session_done(const struct session *s)
 {
-	return s->running && atomic_load(&s->cli.finished) && atomic_load(&s->srv.finished);
+	return s->running && (s->serve || atomic_load(&s->cli.finished)) && atomic_load(&s->srv.finished);
 }
 
 int session_result(const struct session *s)
@@ -196,6 +198,39 @@ int session_wait(struct session *s, int timeout_ms)
 	return done;
 }
 
+int session_server_key(const struct session *s, const uint8_t **der, size_t *len)
+{
+	ENSURE(s->id.key_der, ERR_STATE, "session: the server key is the user's file, not generated");
+	*der = s->id.key_der;
+	*len = s->id.key_len;
+	return 0;
+}
+
+int session_ca_der(const struct session *s, const uint8_t **der, size_t *len)
+{
+	ENSURE(s->id.ca_der, ERR_STATE, "session: the CA is the user's file, not generated");
+	*der = s->id.ca_der;
+	*len = s->id.ca_len;
+	return 0;
+}
+
+int session_ca_pem(const struct session *s, char *buf, size_t cap)
+{
+	int n;
+
+	ENSURE(s->id.ca_der, ERR_STATE, "session: the CA is the user's file, not generated");
+	ENSURE(cap > 1, ERR_LENGTH, "session: no room for the CA");
+	n = wc_DerToPem(s->id.ca_der, (word32)s->id.ca_len, (byte *)buf, (word32)(cap - 1), CERT_TYPE);
+	ENSURE(n > 0, ERR_CRYPTO, "session: the CA does not convert to PEM (%d)", n);
+	buf[n] = 0;
+	return n;
+}
+
+enum session_scenario session_scenario(const struct session *s)
+{
+	return s->scen;
+}
+
 int session_info(const struct session *s, char *version, size_t vlen, char *suite, size_t slen,
 		 char *group, size_t glen)
 {
@@ -227,16 +262,38 @@ static int ctx_identity(struct session *s, const struct session_opts *o)
 		       ERR_IO, "--ca %s: not a PEM CA certificate wolfSSL can load", o->ca_file);
 		return 0;
 	}
-	TRY(certgen_make(s->cert_kind, &s->id));
+	TRY(certgen_make_ex(s->cert_kind, s->scen == SCEN_IMPOSTOR ? "evil.example" : "localhost",
+			    s->scen == SCEN_MTLS, &s->id));
 	ENSURE(wolfSSL_CTX_use_certificate_buffer(s->sctx, s->id.leaf_der, (long)s->id.leaf_len,
 						  WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS,
 	       ERR_CRYPTO, "session: wolfSSL refused the generated certificate");
 	ENSURE(wolfSSL_CTX_use_PrivateKey_buffer(s->sctx, s->id.key_der, (long)s->id.key_len,
 						 WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS,
 	       ERR_CRYPTO, "session: wolfSSL refused the generated key");
-	ENSURE(wolfSSL_CTX_load_verify_buffer(s->cctx, s->id.ca_der, (long)s->id.ca_len,
-					      WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS,
-	       ERR_CRYPTO, "session: wolfSSL refused the generated CA");
+	if (s->scen == SCEN_UNTRUSTED) {
+		/* the client trusts only an unrelated CA */
+		TRY(certgen_make(CERT_ECDSA_P256, &s->other));
+		ENSURE(wolfSSL_CTX_load_verify_buffer(s->cctx, s->other.ca_der, (long)s->other.ca_len,
+						      WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS,
+		       ERR_CRYPTO, "session: wolfSSL refused the other CA");
+	} else {
+		ENSURE(wolfSSL_CTX_load_verify_buffer(s->cctx, s->id.ca_der, (long)s->id.ca_len,
+						      WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS,
+		       ERR_CRYPTO, "session: wolfSSL refused the generated CA");
+	}
+	if (s->scen == SCEN_MTLS) {
+		/* the client proves its identity; the server trusts the same CA */
+		ENSURE(wolfSSL_CTX_use_certificate_buffer(s->cctx, s->id.client_der, (long)s->id.client_len,
+							  WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS &&
+			       wolfSSL_CTX_use_PrivateKey_buffer(s->cctx, s->id.client_key_der,
+								 (long)s->id.client_key_len,
+								 WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS,
+		       ERR_CRYPTO, "session: wolfSSL refused the client certificate");
+		ENSURE(wolfSSL_CTX_load_verify_buffer(s->sctx, s->id.ca_der, (long)s->id.ca_len,
+						      WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS,
+		       ERR_CRYPTO, "session: wolfSSL refused the generated CA (server side)");
+		wolfSSL_CTX_set_verify(s->sctx, WOLFSSL_VERIFY_PEER | WOLFSSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	}
 	return 0;
 }
 
@@ -245,6 +302,9 @@ static int ctx_make(struct session *s, const struct session_opts *o)
 {
 	int grp = s->group_id;
 
+	if (s->serve && s->version == 0x0304 && !o->suite)
+		snprintf(s->suite_wolf, sizeof s->suite_wolf, "%s",
+			 "TLS13-AES128-GCM-SHA256:TLS13-AES256-GCM-SHA384:TLS13-CHACHA20-POLY1305-SHA256");
 	if (s->version == 0x0304) {
 		s->cctx = wolfSSL_CTX_new(wolfTLSv1_3_client_method());
 		s->sctx = wolfSSL_CTX_new(wolfTLSv1_3_server_method());
@@ -256,7 +316,20 @@ static int ctx_make(struct session *s, const struct session_opts *o)
 	ENSURE(wolfSSL_CTX_set_cipher_list(s->cctx, s->suite_wolf) == WOLFSSL_SUCCESS &&
 		       wolfSSL_CTX_set_cipher_list(s->sctx, s->suite_wolf) == WOLFSSL_SUCCESS,
 	       ERR_USAGE, "--suite %s: wolfSSL refused it", s->suite_wolf);
-	if (s->version == 0x0304) {
+	if (s->scen == SCEN_HRR) {
+		/* the client prefers secp256r1 and sends only that key share;
+		   the server accepts only x25519: HelloRetryRequest */
+		int cg[2] = { WOLFSSL_ECC_SECP256R1, WOLFSSL_ECC_X25519 }, sg = WOLFSSL_ECC_X25519;
+
+		ENSURE(wolfSSL_CTX_set_groups(s->cctx, cg, 2) == WOLFSSL_SUCCESS &&
+			       wolfSSL_CTX_set_groups(s->sctx, &sg, 1) == WOLFSSL_SUCCESS,
+		       ERR_USAGE, "--scenario hrr: wolfSSL refused the groups");
+	} else if (s->serve && s->version == 0x0304 && !o->group) {
+		int sg[3] = { WOLFSSL_ECC_X25519, WOLFSSL_ECC_SECP256R1, WOLFSSL_ECC_SECP384R1 };
+
+		ENSURE(wolfSSL_CTX_set_groups(s->sctx, sg, 3) == WOLFSSL_SUCCESS, ERR_USAGE,
+		       "serve: wolfSSL refused the groups");
+	} else if (s->version == 0x0304) {
 		ENSURE(wolfSSL_CTX_set_groups(s->cctx, &grp, 1) == WOLFSSL_SUCCESS &&
 			       wolfSSL_CTX_set_groups(s->sctx, &grp, 1) == WOLFSSL_SUCCESS,
 		       ERR_USAGE, "--group %s: wolfSSL refused it", s->group_name);
@@ -322,6 +395,7 @@ int session_open(struct session **out, const struct session_opts *o, struct sink
 	s->step = s->hold = o->step;
 	s->on_wire = o->on_wire;
 	s->on_wire_ctx = o->on_wire_ctx;
+	s->on_conn = o->on_conn;
 	s->cli = (struct endpoint){ .s = s, .owner = OWNER_CLIENT, .dir = DIR_C2S, .fd = -1 };
 	s->srv = (struct endpoint){ .s = s, .owner = OWNER_SERVER, .dir = DIR_S2C, .fd = -1 };
 	TRY_GOTO(sess_opts_check(s, o));
@@ -379,6 +453,9 @@ void session_close(struct session *s)
 	if (s->sctx)
 		wolfSSL_CTX_free(s->sctx);
 	certgen_free(&s->id);
+	certgen_free(&s->other);
+	if (s->resume)
+		wolfSSL_SESSION_free(s->resume);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->emit_lock);
 	pthread_cond_destroy(&s->cond);

@@ -26,6 +26,29 @@
 struct keystore;
 struct keylog_writer;
 
+/* Workshop scenarios: the same pair with settings that show one thing each
+ * (session_scenario.c has the names and the explanations). */
+enum session_scenario {
+	SCEN_TLS13 = 0,      /* the default TLS 1.3 handshake */
+	SCEN_TLS12,          /* TLS 1.2 with ECDHE */
+	SCEN_HRR,            /* client's key share refused: HelloRetryRequest */
+	SCEN_RESUMPTION,     /* second connection resumes with the ticket (PSK) */
+	SCEN_MTLS,           /* server asks for and verifies a client certificate */
+	SCEN_KEYUPDATE,      /* TLS 1.3 KeyUpdate after the handshake */
+	SCEN_UNTRUSTED,      /* client does not trust the server's CA */
+	SCEN_IMPOSTOR,       /* certificate for another host name */
+	SCEN_TAMPER,         /* a ciphertext byte is flipped in transit */
+	SCEN_FORWARD_SECRECY /* a TLS 1.2 ECDHE session, later attacked with the server key */
+};
+
+/* The scenario of a name ("hrr"), or -1. */
+int session_scenario_find(const char *name);
+/* Name and a short plain-language explanation of a scenario. */
+const char *session_scenario_name(enum session_scenario sc);
+const char *session_scenario_note(enum session_scenario sc);
+/* "tls13, tls12, hrr, ..." for messages. */
+const char *session_scenario_list(void);
+
 struct session_opts {
 	uint16_t tls_version;   /* 0x0304 (TLS 1.3, default) or 0x0303 */
 	const char *suite;      /* wolfSSL name ("TLS13-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256") or IANA name; NULL = default */
@@ -36,9 +59,17 @@ struct session_opts {
 	const char *path;       /* request path, default "/" */
 	size_t body_bytes;      /* response body size; 0 = a small HTML page */
 	bool step;              /* hold each flight at a gate until session_release() */
+	const char *scenario;   /* scenario name (NULL = "tls13"); see enum session_scenario */
+	/* serve mode: the server alone for outside clients (no client thread) */
+	bool serve;
+	unsigned serve_count;   /* connections to answer, then finish (default 1) */
+	int serve_timeout_ms;   /* wait for each client at most this long (default 60 s) */
 	/* Called with every byte chunk a side writes to its socket, before it is written (for the "tap" capture). */
 	void (*on_wire)(void *ctx, enum dir dir, const uint8_t *data, size_t len);
 	void *on_wire_ctx;
+	/* Called when connection n (1-based) of the session opens (TCP connected,
+	   with the client's port) and when it is over (both sides done with it). */
+	void (*on_conn)(void *ctx, uint32_t n, bool open, uint16_t client_port);
 };
 struct session;
 
@@ -62,6 +93,14 @@ int session_info(const struct session *s, char *version, size_t vlen, char *suit
 /* Also write every NSS-labelled secret to w as it is stored (call before
  * session_run; the caller commits/aborts w after session_close). */
 void session_set_keylog(struct session *s, struct keylog_writer *w);
+/* The generated server identity: leaf private key (DER) and CA certificate
+   (DER); ERR_STATE with user files. */
+int session_server_key(const struct session *s, const uint8_t **der, size_t *len);
+int session_ca_der(const struct session *s, const uint8_t **der, size_t *len);
+/* The CA certificate as PEM text into buf (NUL-terminated); its length. */
+int session_ca_pem(const struct session *s, char *buf, size_t cap);
+/* The scenario this session runs. */
+enum session_scenario session_scenario(const struct session *s);
 /* Wait up to timeout_ms for both threads to finish; 1 when done. */
 int session_wait(struct session *s, int timeout_ms);
 

@@ -58,6 +58,12 @@ struct endpoint {
 	bool premaster_done;  /* TLS 1.2 premaster/master reported */
 	bool ccs_sent;        /* later handshake records are encrypted */
 	int result;
+	uint32_t conn;        /* 1-based number of the connection it is in */
+	bool stage_break;     /* the next write begins a new stage (after a KeyUpdate) */
+	/* serve: the first inbound handshake bytes, to learn the client random */
+	uint8_t rx[5 + 16384];
+	size_t rx_len;
+	bool rx_done;
 };
 
 struct gate {
@@ -70,7 +76,7 @@ struct gate {
 struct session {
 	/* options (strings copied) */
 	uint16_t version;
-	char suite_wolf[64];  /* wolfSSL name of the chosen suite */
+	char suite_wolf[128];  /* wolfSSL name of the chosen suite */
 	char suite_iana[80];
 	bool suite_tls13;
 	int group_id;         /* WOLFSSL_ECC_X25519, ... */
@@ -80,6 +86,16 @@ struct session {
 	char path[256];
 	size_t body_bytes;
 	bool step;
+	enum session_scenario scen;
+	bool serve;
+	unsigned nconns;      /* connections the session makes (serve: answers) */
+	int accept_timeout_ms;
+	void (*on_conn)(void *ctx, uint32_t n, bool open, uint16_t client_port);
+	struct identity other; /* untrusted: the CA the client trusts instead */
+	WOLFSSL_SESSION *resume; /* resumption: the ticket of connection 1 */
+	uint32_t cur_conn;    /* connection the session works on (for notes) */
+	unsigned srv_conns_done;
+	bool tampered;
 	void (*on_wire)(void *ctx, enum dir dir, const uint8_t *data, size_t len);
 	void *on_wire_ctx;
 
@@ -140,6 +156,9 @@ void stage_classify(struct endpoint *e, const uint8_t *buf, size_t len, const ch
 /* Learn randoms, key shares and the transcript from outbound handshake
  * records (TLS 1.2 key exchange values, client random). */
 void stage_observe(struct endpoint *e, const uint8_t *buf, size_t len);
+/* The same for bytes the server received (serve: the client is not ours);
+ * buf holds whole records only. */
+void stage_observe_inbound(struct endpoint *e, const uint8_t *buf, size_t len);
 
 /* session_keys.c */
 /* Install the PK callbacks on a context. */

@@ -45,11 +45,12 @@ static bool any_held(struct session *s)
 	return h;
 }
 
-/* Wait until fd is ready for ev; time spent while a gate is held does not
- * count (the user is reading the screen). 1 ready, 0 timeout, -1 stopped. */
-static int wait_fd(struct session *s, int fd, short ev)
+/* Wait until fd is ready for ev, at most timeout_ms; time spent while a gate
+ * is held does not count (the user is reading the screen). 1 ready, 0
+ * timeout, -1 stopped. */
+static int wait_fd_ms(struct session *s, int fd, short ev, int timeout_ms)
 {
-	int64_t deadline = now_ms() + SESS_IO_TIMEOUT_MS;
+	int64_t deadline = now_ms() + timeout_ms;
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = ev };
@@ -63,9 +64,45 @@ static int wait_fd(struct session *s, int fd, short ev)
 		if (r < 0 && errno != EINTR)
 			return 1; /* let the read/write report the error */
 		if (any_held(s))
-			deadline = now_ms() + SESS_IO_TIMEOUT_MS;
+			deadline = now_ms() + timeout_ms;
 		else if (now_ms() > deadline)
 			return 0;
+	}
+}
+
+/* wait_fd_ms with the socket timeout. */
+static int wait_fd(struct session *s, int fd, short ev)
+{
+	return wait_fd_ms(s, fd, ev, SESS_IO_TIMEOUT_MS);
+}
+
+/* Serve: collect the client's first records until the cleartext part of its
+ * handshake is seen (client random, TLS 1.2 key exchange). */
+static void rx_observe(struct endpoint *e, const uint8_t *b, size_t n)
+{
+	while (n > 0 && !e->rx_done) {
+		size_t take = sizeof e->rx - e->rx_len, used;
+
+		if (take > n)
+			take = n;
+		memcpy(e->rx + e->rx_len, b, take);
+		e->rx_len += take;
+		b += take;
+		n -= take;
+		/* whole records only */
+		used = 0;
+		while (e->rx_len - used >= 5) {
+			size_t rl = ((size_t)e->rx[used + 3] << 8) | e->rx[used + 4];
+
+			if (e->rx_len - used < 5 + rl)
+				break;
+			stage_observe_inbound(e, e->rx + used, 5 + rl);
+			used += 5 + rl;
+		}
+		if (used == 0 && e->rx_len == sizeof e->rx)
+			e->rx_done = true; /* a record larger than a record can be: give up */
+		memmove(e->rx, e->rx + used, e->rx_len - used);
+		e->rx_len -= used;
 	}
 }
 
@@ -93,7 +130,42 @@ static int io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 		return errno == ECONNRESET ? WOLFSSL_CBIO_ERR_CONN_RST : WOLFSSL_CBIO_ERR_GENERAL;
 	}
 	e->read_since_write = true;
+	if (e->s->serve) {
+		rx_observe(e, (const uint8_t *)buf, (size_t)n);
+		if (e->s->on_wire)
+			e->s->on_wire(e->s->on_wire_ctx, DIR_C2S, (const uint8_t *)buf, (size_t)n);
+	}
 	return (int)n;
+}
+
+/* Tamper scenario: the man in the middle flips one ciphertext byte of the
+ * first application_data record, after its keys are stored and before it
+ * reaches the capture and the socket. */
+static void tamper_flip(struct endpoint *e, uint8_t *b, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 5 <= len) {
+		size_t rl = ((size_t)b[off + 3] << 8) | b[off + 4];
+		size_t at = off + 5 + rl / 2;
+		uint8_t was;
+
+		if (off + 5 + rl > len)
+			return;
+		if (b[off] != 23 || rl < 2) {
+			off += 5 + rl;
+			continue;
+		}
+		was = b[at];
+		b[at] ^= 0xff;
+		e->s->tampered = true;
+		sess_note(e->s, "warning",
+			  "tamper: the attacker flipped byte %zu of the client's first application_data record "
+			  "(record at c2s stream offset %llu, flipped byte at c2s stream offset %llu): 0x%02x -> 0x%02x",
+			  5 + rl / 2, (unsigned long long)(e->sent + off), (unsigned long long)(e->sent + at), was,
+			  b[at]);
+		return;
+	}
 }
 
 /* wolfSSL send callback: the stage gate, key bookkeeping, tap, then write. */
@@ -108,10 +180,11 @@ static int io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 		return WOLFSSL_CBIO_ERR_CONN_CLOSE;
 	/* learn the client random etc. first: a stage's keys need it */
 	stage_observe(e, b, (size_t)sz);
-	if (!e->wrote || e->read_since_write || e->phase != e->stage_phase) {
+	if (!e->wrote || e->read_since_write || e->phase != e->stage_phase || e->stage_break) {
 		const char *name, *title;
 
 		stage_classify(e, b, (size_t)sz, &name, &title);
+		e->stage_break = !strcmp(name, "key_update");
 		e->stage_phase = e->phase;
 		e->flights++;
 		sess_stage_begin(e, name, title);
@@ -122,6 +195,8 @@ static int io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 	e->read_since_write = false;
 	/* every secret for these records goes into the keystore before they leave */
 	keys_before_send(e, b, (size_t)sz);
+	if (e->s->scen == SCEN_TAMPER && e->owner == OWNER_CLIENT && e->phase == PH_APP && !e->s->tampered)
+		tamper_flip(e, (uint8_t *)buf, (size_t)sz);
 	if (e->s->on_wire)
 		e->s->on_wire(e->s->on_wire_ctx, e->dir, b, (size_t)sz);
 	while (off < (size_t)sz) {
@@ -374,13 +449,34 @@ static void note_negotiated(struct endpoint *e)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Thread end: the last one out reports the result and EV_END. */
-static void endpoint_finish(struct endpoint *e)
+/* Connection n begins for e: reset what belongs to one connection (and, for
+ * the thread that opens it, the session's per-connection facts). */
+static void conn_begin(struct endpoint *e, uint32_t n, bool session_level)
 {
 	struct session *s = e->s;
-	struct event ev = { .type = EV_END };
-	bool last;
 
+	e->conn = n;
+	explicit_bzero(e->sec, sizeof e->sec);
+	explicit_bzero(e->priv, sizeof e->priv);
+	e->nsec = e->extracts = e->derives = e->flights = 0;
+	e->wrote = e->read_since_write = e->stage_break = false;
+	e->sent = 0;
+	e->phase = e->stage_phase = PH_HANDSHAKE;
+	e->priv_len = e->pub_len = 0;
+	e->premaster_done = e->ccs_sent = e->rx_done = false;
+	e->rx_len = 0;
+	if (!session_level)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->cur_conn = n;
+	s->have_cr = s->have_sr = s->ems = false;
+	s->ske_pub_len = s->cke_pub_len = s->dh_p_len = s->dh_g_len = 0;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Connection over for e: free its TLS object, close its socket. */
+static void conn_end(struct endpoint *e)
+{
 	if (e->ssl) {
 		wolfSSL_free(e->ssl);
 		e->ssl = NULL;
@@ -389,6 +485,41 @@ static void endpoint_finish(struct endpoint *e)
 		close(e->fd);
 		e->fd = -1;
 	}
+}
+
+/* The server has finished connections 1..n (n = all when it stops). */
+static void server_conns_done(struct session *s, unsigned n)
+{
+	pthread_mutex_lock(&s->lock);
+	if (n > s->srv_conns_done)
+		s->srv_conns_done = n;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Client: wait (bounded) until the server is done with connection n, so the
+ * next connection's key events cannot mix with the last of this one. */
+static void wait_server_conn(struct session *s, unsigned n)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += SESS_IO_TIMEOUT_MS / 1000 + 5;
+	pthread_mutex_lock(&s->lock);
+	while (s->srv_conns_done < n && !atomic_load(&s->stopping))
+		if (pthread_cond_timedwait(&s->cond, &s->lock, &ts) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Thread end: the last one out reports the result and EV_END. */
+static void endpoint_finish(struct endpoint *e)
+{
+	struct session *s = e->s;
+	struct event ev = { .type = EV_END };
+	bool last;
+
+	conn_end(e);
 	if (e->rng_ok) {
 		wc_FreeRng(&e->rng);
 		e->rng_ok = false;
@@ -400,7 +531,7 @@ static void endpoint_finish(struct endpoint *e)
 	/* prefer the client's view: it verified the certificate */
 	if (e->result && (!s->result || e->owner == OWNER_CLIENT))
 		s->result = e->result;
-	last = ++s->nfinished == 2;
+	last = ++s->nfinished == (s->serve ? 1 : 2);
 	pthread_mutex_unlock(&s->lock);
 	/* EV_END goes out before session_done() turns true */
 	if (last)
@@ -411,92 +542,162 @@ static void endpoint_finish(struct endpoint *e)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* The server thread: accept, handshake, answer, close. */
-static void *server_main(void *arg)
+/* Port of a socket's own (local) or peer address. */
+static uint16_t sock_port(int fd, bool peer)
 {
-	struct endpoint *e = arg;
+	struct sockaddr_in a;
+	socklen_t alen = sizeof a;
+	int r = peer ? getpeername(fd, (struct sockaddr *)&a, &alen) : getsockname(fd, (struct sockaddr *)&a, &alen);
+
+	return r == 0 && a.sin_family == AF_INET ? ntohs(a.sin_port) : 0;
+}
+
+/* One server connection: accept, handshake, answer, close. */
+static int server_conn(struct endpoint *e, uint32_t n)
+{
 	struct session *s = e->s;
 	int one = 1, w, r;
 
-	keys_bind_thread(e);
-	w = wait_fd(s, s->lfd, POLLIN);
+	w = wait_fd_ms(s, s->lfd, POLLIN, s->accept_timeout_ms);
 	if (w <= 0) {
 		e->result = w < 0 ? ERR_STATE : ERR_IO;
 		if (w == 0)
-			sess_error(s, ERR_IO, "server: no connection within %d s", SESS_IO_TIMEOUT_MS / 1000);
-		goto out;
+			sess_error(s, ERR_IO, "server: no connection within %d s", s->accept_timeout_ms / 1000);
+		return e->result;
 	}
 	e->fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (e->fd < 0) {
 		e->result = ERR_IO;
 		sess_error(s, ERR_IO, "server: accept: %s", strerror(errno));
-		goto out;
+		return ERR_IO;
 	}
+	conn_begin(e, n, s->serve);
+	if (s->serve && s->on_conn)
+		s->on_conn(s->on_wire_ctx, n, true, sock_port(e->fd, true));
 	(void)setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (ssl_make(e, s->sctx) < 0) {
-		e->result = err_last();
-		goto out;
-	}
+	if (ssl_make(e, s->sctx) < 0)
+		return e->result = err_last();
 	r = wolfSSL_accept(e->ssl);
-	if (r != WOLFSSL_SUCCESS) {
-		ssl_fail(e, "handshake", r);
-		goto out;
-	}
+	if (r != WOLFSSL_SUCCESS)
+		return ssl_fail(e, "handshake", r);
 	keys_after_handshake(e);
 	e->phase = PH_APP;
 	if (server_http(e) < 0) {
 		if (!e->result)
 			e->result = ERR_IO;
-		goto out;
+		return e->result;
 	}
 	tls_close(e);
-out:
+	return 0;
+}
+
+/* The server thread: its connections one after the other. */
+static void *server_main(void *arg)
+{
+	struct endpoint *e = arg;
+	struct session *s = e->s;
+
+	keys_bind_thread(e);
+	for (unsigned n = 1; n <= s->nconns; n++) {
+		int rc = server_conn(e, n);
+
+		conn_end(e);
+		server_conns_done(s, n);
+		if (s->serve && s->on_conn && rc != ERR_STATE && e->conn == n)
+			s->on_conn(s->on_wire_ctx, n, false, 0);
+		/* live: a failed connection ends the session; serve: a client that
+		   gave up does not stop the next one, but no client at all does */
+		if (rc < 0 && (!s->serve || rc == ERR_STATE || e->conn != n))
+			break;
+	}
+	server_conns_done(s, s->nconns);
 	endpoint_finish(e);
 	return NULL;
 }
 
-/* The client thread: TCP connect (its own stage), handshake, GET, close. */
-static void *client_main(void *arg)
+/* Client, KeyUpdate scenario: ask for new keys before the request. */
+static int client_key_update(struct endpoint *e)
 {
-	struct endpoint *e = arg;
+	int r = wolfSSL_update_keys(e->ssl);
+
+	if (r != WOLFSSL_SUCCESS)
+		return ssl_fail(e, "KeyUpdate", r);
+	sess_note(e->s, "info",
+		  "the client sent KeyUpdate (update_requested): its next records use "
+		  "client_application_traffic_secret_1, and the server will answer with its own KeyUpdate");
+	return 0;
+}
+
+/* One client connection: TCP connect (its own stage), handshake, GET, close. */
+static int client_conn(struct endpoint *e, uint32_t n)
+{
 	struct session *s = e->s;
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	int one = 1, r;
 
-	keys_bind_thread(e);
 	sess_stage_begin(e, "tcp_handshake", "TCP handshake (SYN, SYN-ACK, ACK)");
-	if (atomic_load(&s->stopping)) {
-		e->result = ERR_STATE;
-		goto out;
-	}
+	if (atomic_load(&s->stopping))
+		return e->result = ERR_STATE;
 	e->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	a.sin_port = htons(s->port);
 	if (e->fd < 0 || connect(e->fd, (struct sockaddr *)&a, sizeof a) != 0) {
-		e->result = ERR_IO;
 		sess_error(s, ERR_IO, "client: connect to 127.0.0.1:%u: %s", s->port, strerror(errno));
-		goto out;
+		return e->result = ERR_IO;
 	}
+	if (s->on_conn)
+		s->on_conn(s->on_wire_ctx, n, true, sock_port(e->fd, false));
 	(void)setsockopt(e->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (ssl_make(e, s->cctx) < 0) {
-		e->result = err_last();
-		goto out;
-	}
+	if (ssl_make(e, s->cctx) < 0)
+		return e->result = err_last();
+	if (n > 1 && s->resume && wolfSSL_set_session(e->ssl, s->resume) != WOLFSSL_SUCCESS)
+		sess_note(s, "warning", "client: wolfSSL did not take the saved session; this will be a full handshake");
 	r = wolfSSL_connect(e->ssl);
-	if (r != WOLFSSL_SUCCESS) {
-		ssl_fail(e, "handshake", r);
-		goto out;
-	}
+	if (r != WOLFSSL_SUCCESS)
+		return ssl_fail(e, "handshake", r);
 	note_negotiated(e);
 	keys_after_handshake(e);
+	if (n > 1 && s->scen == SCEN_RESUMPTION)
+		sess_note(s, wolfSSL_session_reused(e->ssl) ? "info" : "warning",
+			  wolfSSL_session_reused(e->ssl)
+				  ? "connection %u resumed the session of connection 1 with its ticket (PSK): "
+				    "no Certificate, no CertificateVerify"
+				  : "connection %u did NOT resume: the server did a full handshake",
+			  n);
 	e->phase = PH_APP;
-	if (client_http(e) < 0) {
-		if (!e->result)
-			e->result = ERR_IO;
-		goto out;
+	if (s->scen == SCEN_KEYUPDATE)
+		TRY(client_key_update(e));
+	if (client_http(e) < 0)
+		return e->result ? e->result : (e->result = ERR_IO);
+	if (n < s->nconns && s->scen == SCEN_RESUMPTION) {
+		/* the NewSessionTicket arrived with the response */
+		s->resume = wolfSSL_get1_session(e->ssl);
+		if (!s->resume)
+			sess_note(s, "warning", "client: no session ticket to resume with");
 	}
 	tls_close(e);
-out:
+	return 0;
+}
+
+/* The client thread: its connections one after the other. */
+static void *client_main(void *arg)
+{
+	struct endpoint *e = arg;
+	struct session *s = e->s;
+
+	keys_bind_thread(e);
+	for (unsigned n = 1; n <= s->nconns; n++) {
+		int rc;
+
+		conn_begin(e, n, true);
+		rc = client_conn(e, n);
+		conn_end(e);
+		wait_server_conn(s, n);
+		if (s->on_conn)
+			s->on_conn(s->on_wire_ctx, n, false, 0);
+		if (rc < 0)
+			break;
+	}
 	endpoint_finish(e);
 	return NULL;
 }
@@ -506,6 +707,8 @@ int sess_thread_start(struct session *s)
 	ENSURE(pthread_create(&s->srv.th, NULL, server_main, &s->srv) == 0, ERR_SYSTEM,
 	       "session: cannot start the server thread");
 	s->srv.started = true;
+	if (s->serve)
+		return 0;
 	if (pthread_create(&s->cli.th, NULL, client_main, &s->cli) != 0) {
 		atomic_store(&s->stopping, true);
 		return err_set(ERR_SYSTEM, "session: cannot start the client thread");

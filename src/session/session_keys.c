@@ -18,6 +18,7 @@
 #include <wolfssl/wolfcrypt/kdf.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -80,7 +81,7 @@ void keys_emit(struct endpoint *e, const char *name, const uint8_t *v, size_t le
 	       const char *derivation)
 {
 	struct session *s = e->s;
-	struct event ev = { .type = EV_KEY, .dir = e->dir };
+	struct event ev = { .type = EV_KEY, .dir = e->dir, .conn = e->conn };
 	char stage[40];
 	const struct named_secret *old = find_by_name(e, name);
 
@@ -152,8 +153,13 @@ static int cb_extract(byte *prk, const byte *salt, word32 salt_len, byte *ikm, w
 		keys_emit(e, "master_secret", prk, hl, NULL,
 			  "HKDF-Extract(salt=handshake_derived_secret, IKM=0 (Hash.length zero bytes))");
 	} else if (!find_by_name(e, "early_secret")) {
+		bool psk = false;
+
+		for (size_t i = 0; i < il; i++)
+			psk |= ikm_copy[i] != 0;
 		keys_emit(e, "early_secret", prk, hl, NULL,
-			  "HKDF-Extract(salt=0, IKM=0 (no PSK: Hash.length zero bytes))");
+			  psk ? "HKDF-Extract(salt=0, IKM=PSK = resumption_psk of the ticket from the earlier connection)"
+			      : "HKDF-Extract(salt=0, IKM=0 (no PSK: Hash.length zero bytes))");
 	}
 	explicit_bzero(ikm_copy, sizeof ikm_copy);
 	return 0;
@@ -255,7 +261,10 @@ static int cb_expand(byte *okm, word32 okm_len, const byte *prk, word32 prk_len,
 		goto emit;
 	}
 	child_name(parent ? parent->name : "unknown_secret", lab, name, sizeof name);
-	if (!strcmp(lab, "derived"))
+	if (!strcmp(lab, "traffic upd"))
+		snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"traffic upd\", \"\", %u) (KeyUpdate: next generation)",
+			 parent ? parent->name : "?", okm_len);
+	else if (!strcmp(lab, "derived"))
 		snprintf(deriv, sizeof deriv, "Derive-Secret(%s, \"derived\", \"\") = HKDF-Expand-Label(%s, \"derived\", Transcript-Hash(\"\") = %s, %u)",
 			 parent ? parent->name : "?", parent ? parent->name : "?", ih, okm_len);
 	else

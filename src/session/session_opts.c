@@ -109,8 +109,36 @@ int sess_opts_check(struct session *s, const struct session_opts *o)
 	int nfiles = !!o->cert_file + !!o->key_file + !!o->ca_file;
 	bool dhe;
 
-	/* version */
+	/* scenario: it fixes the version where it depends on one */
+	if (o->scenario) {
+		int sc = session_scenario_find(o->scenario);
+
+		ENSURE(sc >= 0, ERR_USAGE, "--scenario: unknown scenario '%s' (one of: %s)", o->scenario,
+		       session_scenario_list());
+		s->scen = (enum session_scenario)sc;
+	}
+	ENSURE(!(o->serve && s->scen != SCEN_TLS13), ERR_USAGE, "--scenario does not apply to serve");
 	s->version = o->tls_version ? o->tls_version : 0x0304;
+	if (s->scen == SCEN_TLS12 || s->scen == SCEN_FORWARD_SECRECY)
+		s->version = 0x0303;
+	if (s->scen == SCEN_HRR || s->scen == SCEN_RESUMPTION || s->scen == SCEN_KEYUPDATE)
+		ENSURE(s->version == 0x0304, ERR_USAGE, "--scenario %s needs TLS 1.3 (drop --tls 1.2)",
+		       session_scenario_name(s->scen));
+	if (s->scen >= SCEN_MTLS && s->scen != SCEN_KEYUPDATE && s->scen != SCEN_TAMPER)
+		ENSURE(nfiles == 0, ERR_USAGE, "--scenario %s makes its own certificates: drop --cert/--key/--ca",
+		       session_scenario_name(s->scen));
+	if (s->scen == SCEN_FORWARD_SECRECY)
+		ENSURE(!o->cert_type || !strcasecmp(o->cert_type, "rsa2048") || !strcasecmp(o->cert_type, "rsa"),
+		       ERR_USAGE, "--scenario forward-secrecy needs an RSA server key (--cert-type rsa2048)");
+	s->serve = o->serve;
+	s->nconns = s->scen == SCEN_RESUMPTION ? 2 : 1;
+	if (o->serve) {
+		s->nconns = o->serve_count ? o->serve_count : 1;
+		ENSURE(s->nconns <= 100, ERR_USAGE, "--count: at most 100 connections");
+	}
+	s->accept_timeout_ms = o->serve && o->serve_timeout_ms > 0 ? o->serve_timeout_ms : SESS_IO_TIMEOUT_MS;
+
+	/* version */
 	ENSURE(s->version == 0x0304 || s->version == 0x0303, ERR_USAGE,
 	       "--tls: version 0x%04x is not supported (use 1.3 or 1.2)", s->version);
 

@@ -14,6 +14,8 @@
 #define CT_APP 23
 /* TLS 1.3 encrypted alert: 2 bytes + inner type + 16-byte tag */
 #define TLS13_ALERT_LEN 19
+/* TLS 1.3 encrypted KeyUpdate: 4-byte header + 1 + inner type + 16-byte tag */
+#define TLS13_KEY_UPDATE_LEN 22
 
 /* SHA-256("HelloRetryRequest"), the ServerHello.random of an HRR (RFC 8446 4.1.3). */
 static const uint8_t hrr_random[32] = {
@@ -59,6 +61,11 @@ void stage_classify(struct endpoint *e, const uint8_t *buf, size_t len, const ch
 	if (type == CT_ALERT || (v13 && type == CT_APP && rlen == TLS13_ALERT_LEN && e->phase == PH_HANDSHAKE)) {
 		*name = "alert";
 		*title = client ? "Client alert" : "Server alert";
+		return;
+	}
+	if (v13 && type == CT_APP && rlen == TLS13_KEY_UPDATE_LEN && e->phase == PH_APP) {
+		*name = "key_update";
+		*title = client ? "Client KeyUpdate (update_requested)" : "Server KeyUpdate (answer)";
 		return;
 	}
 	if (e->phase == PH_APP) {
@@ -228,10 +235,13 @@ static void observe_key_share(struct endpoint *e, struct cursor *exts, bool clie
 	}
 }
 
-/* struct { HandshakeType msg_type; uint24 length; body } Handshake; */
-static void observe_handshake(struct endpoint *e, struct cursor *frag)
+/* struct { HandshakeType msg_type; uint24 length; body } Handshake;
+ * from_client: the bytes were written by the client (ours or, in serve
+ * mode, the outside one); the key share is reported for our own client only. */
+static void observe_handshake(struct endpoint *e, struct cursor *frag, bool from_client)
 {
 	struct session *s = e->s;
+	bool own = from_client == (e->owner == OWNER_CLIENT);
 
 	while (cursor_left(frag) >= 4) {
 		struct cursor body;
@@ -243,7 +253,7 @@ static void observe_handshake(struct endpoint *e, struct cursor *frag)
 		if (cursor_u8(frag, "msg_type", &t) < 0 || cursor_u24(frag, "length", &n) < 0 ||
 		    cursor_sub(frag, "body", n, &body) < 0)
 			return; /* message continues in the next record: not needed here */
-		if (t == 1 && e->owner == OWNER_CLIENT) {
+		if (t == 1 && from_client) {
 			if (cursor_u16(&body, "client_version", &ver) == 0 &&
 			    cursor_bytes(&body, "random", 32, &rnd) == 0) {
 				pthread_mutex_lock(&s->lock);
@@ -255,16 +265,16 @@ static void observe_handshake(struct endpoint *e, struct cursor *frag)
 			 *          opaque legacy_compression_methods<1..2^8-1>; Extension extensions<8..2^16-1>; } */
 			struct cursor sid, cs, comp, exts;
 
-			if (s->version == 0x0304 && cursor_vec8(&body, "legacy_session_id", &sid) == 0 &&
+			if (own && s->version == 0x0304 && cursor_vec8(&body, "legacy_session_id", &sid) == 0 &&
 			    cursor_vec16(&body, "cipher_suites", &cs) == 0 &&
 			    cursor_vec8(&body, "legacy_compression_methods", &comp) == 0 &&
 			    cursor_vec16(&body, "extensions", &exts) == 0)
 				observe_key_share(e, &exts, true);
-		} else if (t == 2 && e->owner == OWNER_SERVER) {
+		} else if (t == 2 && !from_client && own) {
 			observe_server_hello(s, &body);
-		} else if (t == 12 && e->owner == OWNER_SERVER) {
+		} else if (t == 12 && !from_client && own) {
 			observe_ske(s, &body);
-		} else if (t == 16 && e->owner == OWNER_CLIENT) {
+		} else if (t == 16 && from_client) {
 			observe_cke(s, &body);
 		}
 	}
@@ -286,6 +296,26 @@ void stage_observe(struct endpoint *e, const uint8_t *buf, size_t len)
 		if (type == CT_CCS)
 			e->ccs_sent = true;
 		else if (type == CT_HANDSHAKE && !e->ccs_sent)
-			observe_handshake(e, &frag);
+			observe_handshake(e, &frag, e->owner == OWNER_CLIENT);
+	}
+}
+
+void stage_observe_inbound(struct endpoint *e, const uint8_t *buf, size_t len)
+{
+	struct cursor c;
+
+	cursor_init(&c, buf, len, 0);
+	while (cursor_left(&c) >= 5 && !e->rx_done) {
+		struct cursor frag;
+		uint8_t type;
+		uint16_t ver, rlen;
+
+		if (cursor_u8(&c, "content_type", &type) < 0 || cursor_u16(&c, "version", &ver) < 0 ||
+		    cursor_u16(&c, "length", &rlen) < 0 || cursor_sub(&c, "fragment", rlen, &frag) < 0)
+			return;
+		if (type == CT_HANDSHAKE)
+			observe_handshake(e, &frag, e->owner == OWNER_SERVER);
+		else if (type != CT_ALERT)
+			e->rx_done = true; /* ChangeCipherSpec or encrypted: nothing more in the clear */
 	}
 }
