@@ -2,6 +2,7 @@
  * the man page are generated from (and checked against) the same source. */
 #include "core/err.h"
 #include "engine/engine.h"
+#include "engine/keylog_out.h"
 #include "output/views.h"
 #ifdef TLSVIZ_HAVE_UI
 #include "tui.h"
@@ -476,6 +477,8 @@ static int cmd_record(struct args *a)
 {
 	if (!a->write)
 		return usage_error("record needs -w FILE");
+	if (output_path_check(a->write, "-w") < 0)
+		return engine_error(NULL);
 	a->eo.mode = ENGINE_LIVE;
 	a->eo.keylog_out = a->keylog;
 	a->step = false;

@@ -431,7 +431,7 @@ static int engine_open_live(struct engine *e)
 		so.on_wire = engine_on_wire;
 		so.on_wire_ctx = e;
 	}
-	TRY(keylog_out_check(e->o.keylog_out));
+	TRY(output_path_check(e->o.keylog_out, "--keylog"));
 	return session_open(&e->sess, &so, evqueue_sink(e->q), e->ks);
 }
 

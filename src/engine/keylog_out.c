@@ -14,20 +14,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Refuse an unusable path before the session starts. */
-int keylog_out_check(const char *path)
+/* Refuse an unusable output path before the session starts. */
+int output_path_check(const char *path, const char *opt)
 {
 	char copy[PATH_MAX];
 	struct stat st;
 
 	if (!path)
 		return 0;
-	ENSURE(*path, ERR_USAGE, "--keylog: empty file name");
+	ENSURE(*path, ERR_USAGE, "%s: empty file name", opt);
 	ENSURE(!(stat(path, &st) == 0 && S_ISDIR(st.st_mode)), ERR_IO,
-	       "--keylog: %s is a directory", path);
+	       "%s: %s is a directory", opt, path);
 	snprintf(copy, sizeof copy, "%s", path);
-	ENSURE(access(dirname(copy), W_OK | X_OK) == 0, ERR_IO,
-	       "--keylog: cannot write in the directory of %s: %s", path, strerror(errno));
+	/* the only reliable test (root passes access() everywhere): create and
+	 * remove a probe file where the output will be written */
+	{
+		char probe[PATH_MAX + 32];
+		int fd;
+
+		snprintf(probe, sizeof probe, "%s/.tlsviz-probe-XXXXXX", dirname(copy));
+		fd = mkstemp(probe);
+		ENSURE(fd >= 0, ERR_IO, "%s: cannot create files in the directory of %s: %s", opt,
+		       path, strerror(errno));
+		close(fd);
+		unlink(probe);
+	}
 	return 0;
 }
 

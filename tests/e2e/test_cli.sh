@@ -42,4 +42,8 @@ bad_usage "suite of the wrong version" "TLS13-AES128-GCM-SHA256" live --batch --
 bad_usage "keylog into a directory" "is a directory" live --batch --keylog "$T_TMP/dir"
 [ -z "$(ls -A "$T_TMP/dir")" ] && pass "no half-written key log" || fail "files left in $T_TMP/dir"
 
+bad_usage "record into a missing directory" "$T_TMP/none/x.pcapng" record -w "$T_TMP/none/x.pcapng"
+bad_usage "record onto a directory" "is a directory" record -w "$T_TMP/dir"
+[ -z "$(ls -A "$T_TMP/dir")" ] && pass "no probe or partial file left" || fail "files left in $T_TMP/dir"
+
 done_tests
