@@ -22,7 +22,11 @@
 #include "wire/reasm.h"
 #include "wire/tap.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +51,7 @@ struct held {
 struct conn_state {
 	struct tlsdec *dec;
 	uint8_t closed; /* bit per direction */
+	uint64_t fed[3]; /* live: stream bytes fed to the decoder, per dir */
 };
 
 struct engine {
@@ -67,9 +72,19 @@ struct engine {
 	int linktype;
 	bool session_ended, capture_stopped;
 	struct held *held_head, *held_tail;
-	uint64_t fed[3];      /* stream bytes fed to the decoder, per dir (live conn) */
-	uint32_t live_conn;   /* the session's connection in the capture */
 	int session_rc;
+	pthread_mutex_t tap_lock; /* the tap is replaced per connection */
+	bool tap_lock_ok;
+	char ca_path[256];    /* serve: the CA file for clients */
+	/* forward-secrecy: decoding again with only a private key */
+	int pass;             /* 0 the live session, 1 part A, 2 part B */
+	uint32_t conn_base;   /* reasm ids of this pass start after this */
+	uint32_t max_conn;
+	struct keystore *pass_ks;   /* keys of the current pass (NULL: e->ks) */
+	struct keystore *pass_keys[3];
+	bool fs_done;
+	uint64_t pass_enc[3], pass_dec[3], pass_app[3];
+	char fs_capture[1200], fs_key[1200];
 	/* replay */
 	struct capfile *cf;
 	int wake[2];
@@ -92,6 +107,12 @@ static void engine_out(struct sink *self, const struct event *ev)
 	struct event copy = *ev;
 
 	copy.seq = ++e->seq;
+	if (e->pass && ev->type == EV_RECORD && ev->u.record.encrypted) {
+		e->pass_enc[e->pass]++;
+		e->pass_dec[e->pass] += ev->u.record.decrypted;
+	}
+	if (e->pass && ev->type == EV_APP_DATA)
+		e->pass_app[e->pass]++;
 	sink_emit(e->view, &copy);
 }
 
@@ -160,21 +181,31 @@ static void engine_emit_packet(struct engine *e, uint32_t conn, enum dir d)
 	sink_emit(&e->out, &ev);
 }
 
-static void on_conn(void *ctx, uint32_t id, const char *client, const char *server, uint64_t ts)
+static void on_conn(void *ctx, uint32_t rid, const char *client, const char *server, uint64_t ts)
 {
 	struct engine *e = ctx;
+	uint32_t id = rid + e->conn_base;
 	struct conn_state *c = engine_conn(e, id);
 	struct event ev = { .type = EV_CONN, .conn = id, .ts_us = ts };
 
 	snprintf(ev.u.conn.client, sizeof ev.u.conn.client, "%s", client);
 	snprintf(ev.u.conn.server, sizeof ev.u.conn.server, "%s", server);
-	ev.u.conn.source = e->o.mode == ENGINE_REPLAY ? "file" : capture_mode_name(e->cap_mode);
+	ev.u.conn.source = e->o.mode == ENGINE_REPLAY || e->pass ? "file" : capture_mode_name(e->cap_mode);
 	sink_emit(&e->out, &ev);
 	if (c && !c->dec)
-		c->dec = tlsdec_new(id, e->ks, &e->out);
+		c->dec = tlsdec_new(id, e->pass_ks ? e->pass_ks : e->ks, &e->out);
 	e->last_conn = id;
-	if (e->o.mode == ENGINE_LIVE && !e->live_conn)
-		e->live_conn = id;
+	if (id > e->max_conn)
+		e->max_conn = id;
+}
+
+/* The decoder slot of a stage's connection (live: the session's n-th
+ * connection is the n-th one the capture sees). */
+static struct conn_state *engine_stage_conn(struct engine *e, const struct event *ev)
+{
+	uint32_t id = ev->conn ? ev->conn : 1;
+
+	return id <= e->nconns ? &e->conns[id - 1] : NULL;
 }
 
 /* True when the held event at the head may reach the view: anything but a
@@ -183,11 +214,13 @@ static void on_conn(void *ctx, uint32_t id, const char *client, const char *serv
 static bool engine_held_ready(struct engine *e, const struct event *ev)
 {
 	const struct ev_stage *st = &ev->u.stage;
+	const struct conn_state *c;
 
 	if (ev->type != EV_STAGE || !st->has_bytes)
 		return true;
 	/* normally on_data releases it just before its first byte */
-	return e->fed[ev->dir] > st->stream_off;
+	c = engine_stage_conn(e, ev);
+	return c && c->fed[ev->dir] > st->stream_off;
 }
 
 /* Emit the held head event, whatever it is. */
@@ -232,28 +265,31 @@ static void engine_hold(struct engine *e, struct event *ev)
 
 /* Whether the held stage at the head begins in direction d inside
  * [off, off+len); its offset goes to *at. */
-static bool engine_stage_split(struct engine *e, enum dir d, uint64_t off, size_t len, uint64_t *at)
+static bool engine_stage_split(struct engine *e, uint32_t id, enum dir d, uint64_t off, size_t len,
+			       uint64_t *at)
 {
 	const struct event *ev = e->held_head ? e->held_head->ev : NULL;
 
-	if (!ev || ev->type != EV_STAGE || !ev->u.stage.has_bytes || ev->dir != d)
+	if (!ev || ev->type != EV_STAGE || !ev->u.stage.has_bytes || ev->dir != d ||
+	    (ev->conn ? ev->conn : 1) != id)
 		return false;
 	*at = ev->u.stage.stream_off;
 	return *at >= off && *at < off + len;
 }
 
 
-static void on_data(void *ctx, uint32_t id, enum dir d, const uint8_t *data, size_t len,
+static void on_data(void *ctx, uint32_t rid, enum dir d, const uint8_t *data, size_t len,
 		    uint64_t off, uint64_t ts)
 {
 	struct engine *e = ctx;
+	uint32_t id = rid + e->conn_base;
 	struct conn_state *c = engine_conn(e, id);
-	bool live = e->o.mode == ENGINE_LIVE && id == e->live_conn;
+	bool live = e->o.mode == ENGINE_LIVE && e->pass == 0 && c;
 
 	engine_emit_packet(e, id, d);
 	while (live && len) {
 		uint64_t at = 0;
-		bool split = engine_stage_split(e, d, off, len, &at);
+		bool split = engine_stage_split(e, id, d, off, len, &at);
 		size_t n = split ? (size_t)(at - off) : len;
 
 		if (split && n == 0) {
@@ -267,16 +303,17 @@ static void on_data(void *ctx, uint32_t id, enum dir d, const uint8_t *data, siz
 		data += n;
 		off += n;
 		len -= n;
-		e->fed[d] = off;
+		c->fed[d] = off;
 		engine_release_held(e, false);
 	}
 	if (!live && c && c->dec)
 		tlsdec_feed(c->dec, d, data, len, off, ts);
 }
 
-static void on_gap(void *ctx, uint32_t id, enum dir d, uint64_t off, uint64_t missing, uint64_t ts)
+static void on_gap(void *ctx, uint32_t rid, enum dir d, uint64_t off, uint64_t missing, uint64_t ts)
 {
 	struct engine *e = ctx;
+	uint32_t id = rid + e->conn_base;
 	struct conn_state *c = engine_conn(e, id);
 	struct event ev = { .type = EV_GAP, .conn = id, .dir = d, .ts_us = ts };
 
@@ -288,9 +325,10 @@ static void on_gap(void *ctx, uint32_t id, enum dir d, uint64_t off, uint64_t mi
 		tlsdec_gap(c->dec, d, off, missing);
 }
 
-static void on_close(void *ctx, uint32_t id, enum dir d, bool rst, uint64_t ts)
+static void on_close(void *ctx, uint32_t rid, enum dir d, bool rst, uint64_t ts)
 {
 	struct engine *e = ctx;
+	uint32_t id = rid + e->conn_base;
 	struct conn_state *c = engine_conn(e, id);
 
 	(void)rst;
@@ -300,7 +338,7 @@ static void on_close(void *ctx, uint32_t id, enum dir d, bool rst, uint64_t ts)
 	c->closed |= (uint8_t)d;
 	if (c->dec && c->closed == (DIR_C2S | DIR_S2C)) {
 		tlsdec_end(c->dec);
-		if (e->o.mode == ENGINE_REPLAY) {
+		if (e->o.mode == ENGINE_REPLAY || e->pass) {
 			/* status keeps the last connection's facts; free the rest */
 			if (id != e->last_conn) {
 				tlsdec_free(c->dec);
@@ -347,7 +385,7 @@ static void engine_frame(struct engine *e, const struct pkt_raw *r)
 	enum dir d = DIR_NONE;
 	int rc;
 
-	if (e->o.mode == ENGINE_LIVE) {
+	if (e->o.mode == ENGINE_LIVE && e->pass == 0) {
 		e->linktype = r->linktype;
 		engine_keep_frame(e, r);
 	}
@@ -363,6 +401,8 @@ static void engine_frame(struct engine *e, const struct pkt_raw *r)
 	e->cur_pkt = &p;
 	e->cur_emitted = false;
 	rc = reasm_packet(e->rs, &p, &conn, &d);
+	if (conn)
+		conn += e->conn_base;
 	if (rc < 0) {
 		err_wrap(rc, "frame %llu: ", (unsigned long long)r->frame_no);
 		engine_error_event(e, conn, rc);
@@ -392,8 +432,33 @@ static void engine_on_wire(void *ctx, enum dir d, const uint8_t *data, size_t le
 {
 	struct engine *e = ctx;
 
+	pthread_mutex_lock(&e->tap_lock);
 	if (e->tap)
 		tap_data(e->tap, d, data, len);
+	pthread_mutex_unlock(&e->tap_lock);
+}
+
+/* Session hook: connection n opened or ended; the tap source makes one
+ * synthetic TCP connection per session connection. */
+static void engine_on_sess_conn(void *ctx, uint32_t n, bool open, uint16_t client_port)
+{
+	struct engine *e = ctx;
+
+	(void)n;
+	if (e->cap_mode != CAPTURE_TAP)
+		return;
+	pthread_mutex_lock(&e->tap_lock);
+	if (e->tap) {
+		tap_close(e->tap);
+		tap_free(e->tap);
+		e->tap = NULL;
+	}
+	if (open) {
+		e->tap = tap_new(client_port, session_port(e->sess), engine_on_packet, e);
+		if (e->tap)
+			tap_open(e->tap);
+	}
+	pthread_mutex_unlock(&e->tap_lock);
 }
 
 static enum capture_mode engine_capture_mode(enum engine_capture c)
@@ -407,13 +472,108 @@ static enum capture_mode engine_capture_mode(enum engine_capture c)
 	return CAPTURE_AUTO;
 }
 
+/* Is path a readable regular file? */
+static bool engine_file_ok(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
+}
+
+/* Forward secrecy: find the shipped static-RSA capture and its key:
+ * $TLSVIZ_CAPTURES, the build's TLSVIZ_DATA_DIR, or next to the binary
+ * (../captures, ../share/tlsviz/captures). */
+static int engine_find_captures(struct engine *e)
+{
+	static const char *const rel[] = { "/../captures", "/../share/tlsviz/captures", "/captures" };
+	char exe[1024], dir[1100];
+	const char *env = getenv("TLSVIZ_CAPTURES");
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(e->fs_capture, sizeof e->fs_capture, "%s/tls12-rsa-aes128gcm.pcapng", env);
+		snprintf(e->fs_key, sizeof e->fs_key, "%s/rsa-server.key", env);
+		ENSURE(engine_file_ok(e->fs_capture) && engine_file_ok(e->fs_key), ERR_IO,
+		       "--scenario forward-secrecy: TLSVIZ_CAPTURES=%s holds no readable "
+		       "tls12-rsa-aes128gcm.pcapng and rsa-server.key", env);
+		return 0;
+	}
+#ifdef TLSVIZ_DATA_DIR
+	snprintf(e->fs_capture, sizeof e->fs_capture, "%s/tls12-rsa-aes128gcm.pcapng", TLSVIZ_DATA_DIR);
+	snprintf(e->fs_key, sizeof e->fs_key, "%s/rsa-server.key", TLSVIZ_DATA_DIR);
+	if (engine_file_ok(e->fs_capture) && engine_file_ok(e->fs_key))
+		return 0;
+#endif
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+			snprintf(dir, sizeof dir, "%s%s", exe, rel[i]);
+			snprintf(e->fs_capture, sizeof e->fs_capture, "%s/tls12-rsa-aes128gcm.pcapng", dir);
+			snprintf(e->fs_key, sizeof e->fs_key, "%s/rsa-server.key", dir);
+			if (engine_file_ok(e->fs_capture) && engine_file_ok(e->fs_key))
+				return 0;
+		}
+	}
+	return err_set(ERR_IO, "--scenario forward-secrecy: cannot find the static-RSA capture "
+			       "tls12-rsa-aes128gcm.pcapng and rsa-server.key; set TLSVIZ_CAPTURES to the "
+			       "directory holding them (tlsviz's captures/)");
+}
+
+/* Serve: write the CA certificate to a world-readable temp file for the
+ * clients (it is public; only the key is secret). */
+static int engine_write_ca(struct engine *e)
+{
+	char pem[8192];
+	int n, fd;
+	const char *tmp = getenv("TMPDIR");
+
+	TRY(n = session_ca_pem(e->sess, pem, sizeof pem));
+	snprintf(e->ca_path, sizeof e->ca_path, "%s/tlsviz-ca-XXXXXX.pem", tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemps(e->ca_path, 4);
+	if (fd < 0) {
+		e->ca_path[0] = 0;
+		return err_set(ERR_IO, "serve: cannot create the CA file: %s", strerror(errno));
+	}
+	if (fchmod(fd, 0644) != 0 || write(fd, pem, (size_t)n) != n || close(fd) != 0) {
+		unlink(e->ca_path);
+		e->ca_path[0] = 0;
+		return err_set(ERR_IO, "serve: cannot write the CA file");
+	}
+	return 0;
+}
+
 /* Live: choose the capture source (before any thread), open the session. */
 static int engine_open_live(struct engine *e)
 {
 	struct session_opts so = { 0 };
+	enum capture_mode want = engine_capture_mode(e->o.capture);
 
-	TRY(capture_prepare(engine_capture_mode(e->o.capture), &e->cap_mode, e->cap_why,
-			    sizeof e->cap_why));
+	if (e->o.scenario && !strcmp(e->o.scenario, "forward-secrecy"))
+		TRY(engine_find_captures(e));
+	if (e->o.serve) {
+		/* outside clients live in this namespace: a private one would hide it */
+		ENSURE(want != CAPTURE_NETNS, ERR_USAGE,
+		       "serve: --capture netns would hide the server from other programs (use pcap or tap)");
+		if (want == CAPTURE_AUTO && capture_prepare(CAPTURE_PCAP, &e->cap_mode, e->cap_why,
+							    sizeof e->cap_why) < 0) {
+			char why[256];
+
+			snprintf(why, sizeof why, "%s", e->cap_why);
+			TRY(capture_prepare(CAPTURE_TAP, &e->cap_mode, e->cap_why, sizeof e->cap_why));
+			snprintf(e->cap_why, sizeof e->cap_why, "libpcap on lo not permitted (%.100s); "
+				 "frames rebuilt from the server's socket I/O", why);
+		} else if (want != CAPTURE_AUTO) {
+			TRY(capture_prepare(want, &e->cap_mode, e->cap_why, sizeof e->cap_why));
+		}
+	} else {
+		TRY(capture_prepare(want, &e->cap_mode, e->cap_why, sizeof e->cap_why));
+	}
 	e->q = evqueue_new(0);
 	ENSURE(e->q, ERR_NOMEM, "out of memory");
 	so.tls_version = e->o.tls_version ? e->o.tls_version : 0x0304;
@@ -427,12 +587,19 @@ static int engine_open_live(struct engine *e)
 	so.path = e->o.path;
 	so.body_bytes = e->o.body_bytes;
 	so.step = e->o.step;
-	if (e->cap_mode == CAPTURE_TAP) {
+	so.scenario = e->o.scenario;
+	so.serve = e->o.serve;
+	so.serve_count = e->o.serve_count;
+	so.serve_timeout_ms = e->o.serve_timeout_ms;
+	so.on_wire_ctx = e;
+	so.on_conn = engine_on_sess_conn;
+	if (e->cap_mode == CAPTURE_TAP)
 		so.on_wire = engine_on_wire;
-		so.on_wire_ctx = e;
-	}
 	TRY(output_path_check(e->o.keylog_out, "--keylog"));
-	return session_open(&e->sess, &so, evqueue_sink(e->q), e->ks);
+	TRY(session_open(&e->sess, &so, evqueue_sink(e->q), e->ks));
+	if (e->o.serve)
+		TRY(engine_write_ca(e));
+	return 0;
 }
 
 /* Replay: load keys, open the file. */
@@ -468,10 +635,11 @@ int engine_open(struct engine **out, const struct engine_opts *o, struct sink *v
 	e->view = view;
 	e->out.emit = engine_out;
 	e->wake[0] = e->wake[1] = -1;
+	e->tap_lock_ok = pthread_mutex_init(&e->tap_lock, NULL) == 0;
 	e->session_rc = 0;
 	e->ks = keystore_new();
 	e->rs = reasm_new(&engine_reasm_ops, e, 0);
-	ENSURE_GOTO(e->ks && e->rs, ERR_NOMEM, "out of memory");
+	ENSURE_GOTO(e->ks && e->rs && e->tap_lock_ok, ERR_NOMEM, "out of memory");
 	if (o->mode == ENGINE_LIVE)
 		TRY_GOTO(engine_open_live(e));
 	else
@@ -495,9 +663,17 @@ int engine_start(struct engine *e)
 	snprintf(line, sizeof line, "capture: %s on %s (%s)", capture_mode_name(e->cap_mode),
 		 e->cap_mode == CAPTURE_TAP ? "the session's sockets" : "lo", e->cap_why);
 	engine_note(e, "info", line);
+	if (e->o.scenario)
+		engine_note(e, "info", session_scenario_note(session_scenario(e->sess)));
+	if (e->o.serve) {
+		snprintf(line, sizeof line, "serve: listening on 127.0.0.1:%u for %u connection%s; trust this CA: "
+			 "curl --cacert %s https://localhost:%u/", session_port(e->sess),
+			 e->o.serve_count ? e->o.serve_count : 1, e->o.serve_count > 1 ? "s" : "", e->ca_path,
+			 session_port(e->sess));
+		engine_note(e, "info", line);
+	}
 	if (e->cap_mode == CAPTURE_TAP) {
-		e->tap = tap_new(0, session_port(e->sess), engine_on_packet, e);
-		ENSURE(e->tap, ERR_NOMEM, "out of memory");
+		/* the session's connection hook opens one tap per connection */
 		e->linktype = WIRE_DLT_EN10MB;
 	} else {
 		TRY(capture_start(&e->cap, session_port(e->sess), engine_on_packet, e));
@@ -538,6 +714,140 @@ static void engine_finish(struct engine *e)
 	}
 }
 
+/* End the current pass: flush reassembly and decoders, release held events. */
+static void engine_pass_end(struct engine *e)
+{
+	reasm_finish(e->rs);
+	engine_release_held(e, true);
+	for (size_t i = 0; i < e->nconns; i++)
+		if (e->conns[i].dec && e->conns[i].closed != (DIR_C2S | DIR_S2C)) {
+			tlsdec_end(e->conns[i].dec);
+			e->conns[i].closed = DIR_C2S | DIR_S2C;
+		}
+}
+
+/* Begin pass n with its own key store: fresh reassembly, connection ids
+ * continuing after the ones shown so far. */
+static int engine_pass_begin(struct engine *e, int n, struct keystore *ks)
+{
+	struct reasm *rs = reasm_new(&engine_reasm_ops, e, 0);
+
+	ENSURE(rs, ERR_NOMEM, "out of memory");
+	reasm_free(e->rs);
+	e->rs = rs;
+	e->pass = n;
+	e->conn_base = e->max_conn;
+	e->pass_ks = ks;
+	return 0;
+}
+
+/* The result line of a forward-secrecy part. */
+static void engine_pass_note(struct engine *e, int n, const char *what)
+{
+	char line[400];
+
+	snprintf(line, sizeof line,
+		 "forward secrecy, part %c result: %llu of %llu encrypted records decrypted with only %s; "
+		 "%llu application data records readable",
+		 'A' + n - 1, (unsigned long long)e->pass_dec[n], (unsigned long long)e->pass_enc[n], what,
+		 (unsigned long long)e->pass_app[n]);
+	engine_note(e, "info", line);
+}
+
+/* Part A: the shipped static-RSA capture with only the server's key. */
+static int engine_fs_part_a(struct engine *e)
+{
+	struct keystore *ks = keystore_new();
+	struct capfile *cf = NULL;
+	struct pkt_raw r;
+	int rc;
+
+	ENSURE(ks, ERR_NOMEM, "out of memory");
+	e->pass_keys[1] = ks;
+	engine_note(e, "info",
+		    "forward secrecy, part A: the thief has only the server's private key (rsa-server.key) and a "
+		    "recording of an old static-RSA session (tls12-rsa-aes128gcm.pcapng, "
+		    "TLS_RSA_WITH_AES_128_GCM_SHA256, no key log). The client encrypted the premaster secret to "
+		    "that key, so the key opens everything: if a hacker could get hold of your private key, every "
+		    "session ever recorded with it can be decrypted.");
+	TRY(keystore_load_rsa_key(ks, e->fs_key));
+	TRY(capfile_open(&cf, e->fs_capture, NULL, &e->out)); /* its own key log (DSB) is ignored */
+	TRY_GOTO(engine_pass_begin(e, 1, ks));
+	while ((rc = capfile_next(cf, &r)) > 0)
+		engine_frame(e, &r);
+	if (rc < 0)
+		engine_error_event(e, 0, rc);
+	engine_pass_end(e);
+	engine_pass_note(e, 1, "the private key");
+	rc = 0;
+out:
+	capfile_close(cf);
+	return rc;
+}
+
+/* Part B: this session's capture again, with only its server's key. */
+static int engine_fs_part_b(struct engine *e)
+{
+	struct keystore *ks = keystore_new();
+	const uint8_t *der;
+	size_t len;
+
+	ENSURE(ks, ERR_NOMEM, "out of memory");
+	e->pass_keys[2] = ks;
+	engine_note(e, "info",
+		    "forward secrecy, part B: the thief also steals this session's server private key (the RSA key "
+		    "of its certificate) and decodes the capture just recorded with it, without a key log. This "
+		    "session used ECDHE: the key only signed the ServerKeyExchange, the premaster secret came from "
+		    "ephemeral keys that were thrown away, so nothing decrypts.");
+	TRY(session_server_key(e->sess, &der, &len));
+	TRY(keystore_load_rsa_key_mem(ks, der, len, "the live session's server key"));
+	TRY(engine_pass_begin(e, 2, ks));
+	for (size_t i = 0; i < e->nframes; i++) {
+		struct pkt_raw r = {
+			.frame = e->frames[i].bytes, .caplen = e->frames[i].caplen,
+			.origlen = e->frames[i].origlen, .ts_us = e->frames[i].ts_us,
+			.linktype = e->linktype, .frame_no = i + 1,
+		};
+
+		engine_frame(e, &r);
+	}
+	engine_pass_end(e);
+	engine_pass_note(e, 2, "the server's private key");
+	return 0;
+}
+
+/* Forward-secrecy scenario, after the live session: parts A and B. */
+static void engine_forward_secrecy(struct engine *e)
+{
+	e->fs_done = true;
+	engine_pass_end(e);
+	if (engine_fs_part_a(e) < 0)
+		engine_error_event(e, 0, err_last());
+	if (engine_fs_part_b(e) < 0)
+		engine_error_event(e, 0, err_last());
+}
+
+/* Scenarios that demonstrate a failure succeed when the connection failed. */
+static void engine_scenario_result(struct engine *e)
+{
+	enum session_scenario sc = session_scenario(e->sess);
+	char line[200];
+
+	if (sc != SCEN_UNTRUSTED && sc != SCEN_IMPOSTOR && sc != SCEN_TAMPER)
+		return;
+	if (e->session_rc) {
+		snprintf(line, sizeof line, "scenario %s: the connection failed, as it should (%s)",
+			 session_scenario_name(sc), err_name(e->session_rc));
+		engine_note(e, "info", line);
+		e->session_rc = 0;
+	} else {
+		snprintf(line, sizeof line, "scenario %s: the connection should have failed and did not",
+			 session_scenario_name(sc));
+		engine_note(e, "warning", line);
+		e->session_rc = ERR_STATE;
+	}
+}
+
 /* Live: one queued event. */
 static void engine_live_event(struct engine *e, struct event *ev)
 {
@@ -555,6 +865,8 @@ static void engine_live_event(struct engine *e, struct event *ev)
 		/* the session is done: collect the capture's last packets first */
 		e->session_ended = true;
 		e->session_rc = session_result(e->sess);
+		engine_release_held(e, false);
+		engine_scenario_result(e);
 		return;
 	}
 	engine_hold(e, event_dup(ev));
@@ -572,12 +884,16 @@ static int engine_poll_live(struct engine *e, int budget)
 	if (e->session_ended && !e->capture_stopped) {
 		if (e->cap)
 			capture_stop(e->cap, 300);
+		pthread_mutex_lock(&e->tap_lock);
 		if (e->tap)
 			tap_close(e->tap);
+		pthread_mutex_unlock(&e->tap_lock);
 		e->capture_stopped = true;
 		return 1;
 	}
 	if (e->capture_stopped && evqueue_wait(e->q, 0) == 0) {
+		if (!e->fs_done && session_scenario(e->sess) == SCEN_FORWARD_SECRECY)
+			engine_forward_secrecy(e);
 		engine_finish(e);
 		return 0;
 	}
@@ -699,6 +1015,9 @@ void engine_status(struct engine *e, struct engine_status *st)
 	}
 	st->finished = e->finished;
 	st->result = e->session_rc;
+	st->scenario = e->sess ? session_scenario_name(session_scenario(e->sess)) : "";
+	st->port = e->sess ? session_port(e->sess) : 0;
+	st->ca_file = e->ca_path;
 }
 
 /* Stop everything and free. */
@@ -732,6 +1051,12 @@ void engine_close(struct engine *e)
 		free(h);
 	}
 	keystore_free(e->ks);
+	for (int i = 0; i < 3; i++)
+		keystore_free(e->pass_keys[i]);
+	if (e->ca_path[0])
+		unlink(e->ca_path);
+	if (e->tap_lock_ok)
+		pthread_mutex_destroy(&e->tap_lock);
 	if (e->wake[0] >= 0) {
 		close(e->wake[0]);
 		close(e->wake[1]);

@@ -34,6 +34,11 @@ struct engine_opts {
 	bool step;               /* hold each flight until engine_release() */
 	enum engine_capture capture;
 	const char *keylog_out;  /* --keylog FILE in live mode */
+	const char *scenario;    /* --scenario NAME (NULL: tls13, no scenario note) */
+	/* serve: the wolfSSL server alone, for outside clients (mode LIVE) */
+	bool serve;
+	unsigned serve_count;    /* connections to answer (default 1) */
+	int serve_timeout_ms;    /* wait for each client (default 60 s) */
 	/* replay */
 	const char *file;
 	const char *keylog_in;   /* --keylog FILE in replay mode */
@@ -50,7 +55,12 @@ struct engine_status {
 	char group[32];
 	uint64_t bytes_done, bytes_total; /* replay progress */
 	bool finished;
-	int result;              /* 0 or ERR_* of the session */
+	int result;              /* 0 or ERR_* of the session; a scenario that
+				    demonstrates a failure reports 0 when it failed
+				    as it should (ERR_STATE when it did not) */
+	const char *scenario;    /* "tls13", "hrr", ... (live) or "" */
+	uint16_t port;           /* live/serve: the server's port */
+	const char *ca_file;     /* serve: PEM file of the CA to trust, or "" */
 };
 
 struct engine;
