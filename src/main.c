@@ -24,13 +24,33 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 enum cmd_id { CMD_LIVE = 1, CMD_REPLAY = 2, CMD_RECORD = 4, CMD_SERVE = 8 };
 #define CMD_LIVE_LIKE (CMD_LIVE | CMD_RECORD)
+#define CMD_SERVER (CMD_LIVE | CMD_RECORD | CMD_SERVE) /* options of our server */
+#define CMD_VIEWS (CMD_LIVE | CMD_REPLAY | CMD_SERVE)  /* commands that show events */
 
 enum opt_id {
 	OPT_HELP = 'h', OPT_VERSION = 'V', OPT_WRITE = 'w',
 	OPT_BATCH = 256, OPT_JSON, OPT_TLS, OPT_SUITE, OPT_GROUP, OPT_CERT_TYPE,
 	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
 	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
-	OPT_HEX, OPT_ASCII, OPT_NO_COLOR,
+	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT,
+};
+
+/* Workshop scenarios (--scenario NAME); tlsviz(1) explains each. */
+static const struct scenario {
+	const char *name;
+	const char *help;
+} scenarios[] = {
+	{ "tls13", "a TLS 1.3 handshake (default)" },
+	{ "tls12", "a TLS 1.2 handshake with ECDHE" },
+	{ "hrr", "the client's key share is refused: HelloRetryRequest" },
+	{ "resumption", "a second connection resumes with the ticket (PSK): no certificate" },
+	{ "mtls", "the server asks for and verifies a client certificate" },
+	{ "keyupdate", "TLS 1.3 KeyUpdate: the next generation of traffic keys" },
+	{ "untrusted", "the client does not trust the server's CA: alert" },
+	{ "impostor", "a certificate for another host name: alert" },
+	{ "tamper", "a ciphertext byte flipped in transit: bad_record_mac" },
+	{ "forward-secrecy", "a stolen server key opens static RSA, not ECDHE" },
+	{ 0 },
 };
 
 struct opt {
@@ -45,37 +65,44 @@ struct opt {
 static const struct opt opts[] = {
 	{ .name = "help", .id = OPT_HELP, .help = "show this help and exit" },
 	{ .name = "version", .id = OPT_VERSION, .help = "show the version and exit" },
-	{ .name = "batch", .id = OPT_BATCH, .cmds = CMD_LIVE | CMD_REPLAY,
+	{ .name = "batch", .id = OPT_BATCH, .cmds = CMD_VIEWS,
 	  .help = "no TUI: print every stage, message and key, then exit" },
-	{ .name = "json", .id = OPT_JSON, .cmds = CMD_LIVE | CMD_REPLAY,
+	{ .name = "json", .id = OPT_JSON, .cmds = CMD_VIEWS,
 	  .help = "with --batch: JSON Lines, one object per event (see tlsviz(1))" },
-	{ .name = "packets", .id = OPT_PACKETS, .cmds = CMD_LIVE | CMD_REPLAY,
+	{ .name = "packets", .id = OPT_PACKETS, .cmds = CMD_VIEWS,
 	  .help = "with --batch text: one line per TCP packet too" },
-	{ .name = "hex", .id = OPT_HEX, .cmds = CMD_LIVE | CMD_REPLAY,
+	{ .name = "hex", .id = OPT_HEX, .cmds = CMD_VIEWS,
 	  .help = "with --batch text: hex dump of every record as on the wire" },
-	{ .name = "tls", .id = OPT_TLS, .arg = "1.3|1.2", .cmds = CMD_LIVE_LIKE,
+	{ .name = "scenario", .id = OPT_SCENARIO, .arg = "NAME", .cmds = CMD_LIVE_LIKE,
+	  .help = "workshop scenario: tls13 (default), tls12, hrr, resumption, mtls, keyupdate, untrusted, "
+		  "impostor, tamper, forward-secrecy" },
+	{ .name = "tls", .id = OPT_TLS, .arg = "1.3|1.2", .cmds = CMD_SERVER,
 	  .help = "protocol version of the live session (default 1.3)" },
-	{ .name = "suite", .id = OPT_SUITE, .arg = "NAME", .cmds = CMD_LIVE_LIKE,
+	{ .name = "suite", .id = OPT_SUITE, .arg = "NAME", .cmds = CMD_SERVER,
 	  .help = "cipher suite, wolfSSL or IANA name (e.g. TLS13-AES256-GCM-SHA384)" },
-	{ .name = "group", .id = OPT_GROUP, .arg = "NAME", .cmds = CMD_LIVE_LIKE,
+	{ .name = "group", .id = OPT_GROUP, .arg = "NAME", .cmds = CMD_SERVER,
 	  .help = "key exchange group: x25519 (default), secp256r1, secp384r1, ffdhe2048" },
-	{ .name = "cert-type", .id = OPT_CERT_TYPE, .arg = "TYPE", .cmds = CMD_LIVE_LIKE,
+	{ .name = "cert-type", .id = OPT_CERT_TYPE, .arg = "TYPE", .cmds = CMD_SERVER,
 	  .help = "generated server identity: rsa2048 (default) or ecdsa-p256" },
-	{ .name = "cert", .id = OPT_CERT, .arg = "FILE", .cmds = CMD_LIVE_LIKE,
+	{ .name = "cert", .id = OPT_CERT, .arg = "FILE", .cmds = CMD_SERVER,
 	  .help = "server certificate chain (PEM) instead of a generated one" },
-	{ .name = "key", .id = OPT_KEY, .arg = "FILE", .cmds = CMD_LIVE_LIKE,
+	{ .name = "key", .id = OPT_KEY, .arg = "FILE", .cmds = CMD_SERVER,
 	  .help = "server private key (PEM), with --cert" },
-	{ .name = "ca", .id = OPT_CA, .arg = "FILE", .cmds = CMD_LIVE_LIKE,
+	{ .name = "ca", .id = OPT_CA, .arg = "FILE", .cmds = CMD_SERVER,
 	  .help = "CA certificate (PEM) the client trusts, with --cert" },
-	{ .name = "port", .id = OPT_PORT, .arg = "N", .cmds = CMD_LIVE_LIKE,
-	  .help = "server port on 127.0.0.1 (default: an ephemeral port)" },
+	{ .name = "port", .id = OPT_PORT, .arg = "N", .cmds = CMD_SERVER,
+	  .help = "server port on 127.0.0.1 (default: ephemeral; serve: 8443)" },
+	{ .name = "count", .id = OPT_COUNT, .arg = "N", .cmds = CMD_SERVE,
+	  .help = "connections to answer before exiting (default 1, at most 100)" },
+	{ .name = "timeout", .id = OPT_TIMEOUT, .arg = "SECONDS", .cmds = CMD_SERVE,
+	  .help = "wait at most this long for each client (default 60)" },
 	{ .name = "path", .id = OPT_PATH, .arg = "PATH", .cmds = CMD_LIVE_LIKE,
 	  .help = "request path of the GET (default /)" },
 	{ .name = "body-bytes", .id = OPT_BODY_BYTES, .arg = "N", .cmds = CMD_LIVE_LIKE,
 	  .help = "response body size in bytes (default: a small HTML page)" },
-	{ .name = "keylog", .id = OPT_KEYLOG, .arg = "FILE", .cmds = CMD_LIVE | CMD_REPLAY | CMD_RECORD,
-	  .help = "live: write an NSS key log (0600); replay: read one" },
-	{ .name = "capture", .id = OPT_CAPTURE, .arg = "MODE", .cmds = CMD_LIVE_LIKE,
+	{ .name = "keylog", .id = OPT_KEYLOG, .arg = "FILE", .cmds = CMD_LIVE | CMD_REPLAY | CMD_RECORD | CMD_SERVE,
+	  .help = "live, serve: write an NSS key log (0600); replay: read one" },
+	{ .name = "capture", .id = OPT_CAPTURE, .arg = "MODE", .cmds = CMD_SERVER,
 	  .help = "capture source: auto (default), pcap, netns or tap" },
 	{ .name = "step", .id = OPT_STEP, .cmds = CMD_LIVE,
 	  .help = "with --batch: wait for Enter on stdin before each flight" },
@@ -87,9 +114,9 @@ static const struct opt opts[] = {
 	  .help = "capture file to write (required)" },
 	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT", .cmds = CMD_RECORD,
 	  .help = "pcapng (default; keys in a Decryption Secrets Block) or pcap (+ FILE.keys)" },
-	{ .name = "ascii", .id = OPT_ASCII, .cmds = CMD_LIVE | CMD_REPLAY,
+	{ .name = "ascii", .id = OPT_ASCII, .cmds = CMD_VIEWS,
 	  .help = "TUI: ASCII line drawing" },
-	{ .name = "no-color", .id = OPT_NO_COLOR, .cmds = CMD_LIVE | CMD_REPLAY,
+	{ .name = "no-color", .id = OPT_NO_COLOR, .cmds = CMD_VIEWS,
 	  .help = "TUI: no colours (also when NO_COLOR is set)" },
 	{ 0 },
 };
@@ -124,7 +151,7 @@ static const struct cmd cmds[] = {
 	{ .name = "record", .id = CMD_RECORD, .usage = "-w FILE [options]", .run = cmd_record,
 	  .help = "run the live session headless and write the capture with its keys" },
 	{ .name = "serve", .id = CMD_SERVE, .usage = "[--port N]", .run = cmd_serve,
-	  .help = "the wolfSSL server alone, for curl or a browser (not yet available)" },
+	  .help = "the wolfSSL server alone on 127.0.0.1, for curl, openssl s_client or a browser" },
 	{ 0 },
 };
 
@@ -171,6 +198,9 @@ static void print_help(FILE *out)
 		}
 		fprintf(out, "  %s%-26s %s%s\n", o->id < 256 ? "-" : " ", left, o->help, where);
 	}
+	fputs("\nScenarios (--scenario NAME):\n", out);
+	for (const struct scenario *s = scenarios; s->name; s++)
+		fprintf(out, "  %-16s %s\n", s->name, s->help);
 	fputs("\nWith no command, tlsviz opens the TUI on a live TLS 1.3 session.\n"
 	      "Exit status: 0 success, 1 the session or output failed, 2 bad usage or unusable input.\n"
 	      "See tlsviz(1) for the JSON Lines schema and the TUI keys.\n",
@@ -256,6 +286,31 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 			a->eo.capture = ENGINE_CAPTURE_TAP;
 		else
 			return usage_error("--capture: '%s' is not auto, pcap, netns or tap", val);
+		break;
+	case OPT_SCENARIO: {
+		const struct scenario *s = scenarios;
+		char list[256] = "";
+
+		while (s->name && strcmp(s->name, val))
+			s++;
+		if (!s->name) {
+			for (s = scenarios; s->name; s++)
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+					 s == scenarios ? "" : ", ", s->name);
+			return usage_error("--scenario: unknown scenario '%s' (one of: %s)", val, list);
+		}
+		a->eo.scenario = val;
+		break;
+	}
+	case OPT_COUNT:
+		if (parse_num(val, 1, 100, &n))
+			return usage_error("--count: '%s' is not a number from 1 to 100", val);
+		a->eo.serve_count = (unsigned)n;
+		break;
+	case OPT_TIMEOUT:
+		if (parse_num(val, 1, 3600, &n))
+			return usage_error("--timeout: '%s' is not a number of seconds from 1 to 3600", val);
+		a->eo.serve_timeout_ms = (int)n * 1000;
 		break;
 	case OPT_RSA_KEY: a->eo.rsa_key = val; break;
 	case OPT_EXPORT: a->eo.export_dir = val; break;
@@ -351,6 +406,11 @@ static int run_headless(struct args *a, struct sink *view)
 		rc = engine_error(NULL);
 		engine_close(e);
 		return rc;
+	}
+	if (a->eo.serve) {
+		engine_status(e, &st);
+		fprintf(stderr, "%s: serving on 127.0.0.1:%u; trust this CA: curl --cacert %s https://localhost:%u/\n",
+			prog, st.port, st.ca_file, st.port);
 	}
 	for (;;) {
 		struct pollfd pfd = { .fd = engine_fd(e), .events = POLLIN };
@@ -487,9 +547,21 @@ static int cmd_record(struct args *a)
 
 static int cmd_serve(struct args *a)
 {
-	(void)a;
-	fprintf(stderr, "%s: 'serve' is not available yet\n", prog);
-	return EXIT_USAGE;
+	struct sink *view;
+
+	a->eo.mode = ENGINE_LIVE;
+	a->eo.serve = true;
+	a->eo.keylog_out = a->keylog;
+	if (!a->eo.port)
+		a->eo.port = 8443;
+	if (!a->eo.serve_timeout_ms)
+		a->eo.serve_timeout_ms = 60000;
+	if (!a->batch)
+		return run_tui(a);
+	view = make_view(a);
+	if (!view)
+		return engine_error("output");
+	return finish_view(view, run_headless(a, view));
 }
 
 int main(int argc, char **argv)

@@ -269,8 +269,10 @@ static int ssl_make(struct endpoint *e, WOLFSSL_CTX *ctx)
 	wolfSSL_SetHKDFExtractCtx(e->ssl, e);
 	wolfSSL_KeepArrays(e->ssl); /* randoms and master secret stay readable */
 	if (e->owner == OWNER_CLIENT) {
+		/* hrr: the only key share is for a group the server refuses */
 		if (e->s->version == 0x0304)
-			(void)wolfSSL_UseKeyShare(e->ssl, (word16)e->s->group_id);
+			(void)wolfSSL_UseKeyShare(e->ssl, e->s->scen == SCEN_HRR ? WOLFSSL_ECC_SECP256R1
+										: (word16)e->s->group_id);
 		ENSURE(wolfSSL_UseSNI(e->ssl, WOLFSSL_SNI_HOST_NAME, "localhost", 9) == WOLFSSL_SUCCESS,
 		       ERR_INTERNAL, "session: SNI");
 		ENSURE(wolfSSL_check_domain_name(e->ssl, "localhost") == WOLFSSL_SUCCESS, ERR_INTERNAL,

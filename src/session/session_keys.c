@@ -209,7 +209,14 @@ static void child_name(const char *parent, const char *label, char *out, size_t 
 		return;
 	}
 	if (!strcmp(label, "traffic upd")) {
-		snprintf(out, cap, "%s_next", base);
+		/* client_application_traffic_secret_N -> ..._secret_N+1 */
+		p = strrchr(base, '_');
+		if (p && p[1] >= '0' && p[1] <= '9') {
+			*p = 0;
+			snprintf(out, cap, "%s_%ld", base, strtol(p + 1, NULL, 10) + 1);
+		} else {
+			snprintf(out, cap, "%s_next", base);
+		}
 		return;
 	}
 	/* client_handshake_traffic_secret -> client_handshake_traffic_key / _iv,
@@ -232,16 +239,24 @@ static int cb_expand(byte *okm, word32 okm_len, const byte *prk, word32 prk_len,
 	const struct named_secret *parent;
 	char lab[32], name[128], deriv[400], ih[2 * 64 + 1];
 	const char *nss = NULL;
+	uint8_t prk_copy[SESS_MAX_SECRET];
+	size_t pl = prk_len <= sizeof prk_copy ? prk_len : 0;
 	int ret;
 
 	(void)sd;
+	/* a KeyUpdate expands the secret in place (okm == prk): name the parent first */
+	if (pl)
+		memcpy(prk_copy, prk, pl);
 	ret = wc_Tls13_HKDF_Expand_Label(okm, okm_len, prk, prk_len, protocol, protocol_len, label, label_len,
 					 info, info_len, digest);
-	if (ret != 0 || !e || label_len >= sizeof lab || okm_len > SESS_MAX_SECRET)
+	if (ret != 0 || !e || label_len >= sizeof lab || okm_len > SESS_MAX_SECRET) {
+		explicit_bzero(prk_copy, sizeof prk_copy);
 		return ret;
+	}
 	memcpy(lab, label, label_len);
 	lab[label_len] = 0;
-	parent = find_by_value(e, prk, prk_len);
+	parent = pl ? find_by_value(e, prk_copy, pl) : NULL;
+	explicit_bzero(prk_copy, sizeof prk_copy);
 	ih[0] = 0;
 	if (info_len <= 64)
 		hex_encode(info, info_len, ih);
