@@ -1,0 +1,58 @@
+# Sourced by the bench scripts: bench_capture makes a TLS 1.3 capture of one
+# HTTPS download between OpenSSL peers in a private network namespace.
+
+# bench_capture SUITE BYTES WWWDIR OUTPREFIX SRCDIR [MAX_SEND_FRAG]
+#   SUITE: aes128gcm or chacha20. Serves WWWDIR/big.bin (BYTES random bytes,
+#   made if missing) with openssl s_server -WWW to s_client inside
+#   `unshare -n` (root) or `unshare -rn`, captured by dumpcap on lo.
+#   MAX_SEND_FRAG limits the server's record size (many small records).
+#   Writes OUTPREFIX.pcapng (renamed from a temp name when complete) and
+#   OUTPREFIX.keys (0600, NSS key log).
+bench_capture() {
+	local suite=$1 bytes=$2 dir=$3 out=$4 src=$5 frag=${6:-} cs
+	case $suite in
+	aes128gcm) cs=TLS_AES_128_GCM_SHA256 ;;
+	chacha20) cs=TLS_CHACHA20_POLY1305_SHA256 ;;
+	*) echo "bench: unknown suite $suite" >&2; return 2 ;;
+	esac
+	mkdir -p "$dir"
+	[ "$(stat -c %s "$dir/big.bin" 2>/dev/null || echo 0)" = "$bytes" ] ||
+		head -c "$bytes" /dev/urandom >"$dir/big.bin"
+	rm -f "$out.keys"
+	(umask 077 && : >"$out.keys")
+	local ns=(unshare -n)
+	[ "$(id -u)" -eq 0 ] || ns=(unshare -rn)
+	# Inside the namespace: lo up, dumpcap, server, one bounded download.
+	"${ns[@]}" bash -s -- "$dir" "$out.pcapng.tmp" "$out.keys" "$cs" \
+		"$src/captures/rsa-server.crt" "$src/captures/rsa-server.key" "$frag" <<-'INNER'
+		set -eu
+		dir=$1 out=$2 keys=$3 cs=$4 crt=$5 key=$6 frag=$7
+		extra=()
+		[ -n "$frag" ] && extra=(-max_send_frag "$frag")
+		ip link set lo up
+		dumpcap -i lo -B 256 -f "tcp port 4433" -w "$out" 2>"$out.log" &
+		dc=$!
+		for i in $(seq 100); do grep -q "Capturing on" "$out.log" 2>/dev/null && break; sleep 0.1; done
+		sleep 0.3
+		(cd "$dir" && exec timeout 900 openssl s_server -quiet -WWW -naccept 1 -accept 127.0.0.1:4433 \
+			-tls1_3 -ciphersuites "$cs" -cert "$crt" -key "$key" -keylogfile "$keys" "${extra[@]}") \
+			>/dev/null 2>&1 &
+		sv=$!
+		for i in $(seq 50); do
+			ss -ltn 2>/dev/null | grep -q '127.0.0.1:4433 ' && break
+			sleep 0.1
+		done
+		printf 'GET /big.bin HTTP/1.0\r\n\r\n' | timeout 900 openssl s_client -quiet -ign_eof \
+			-connect 127.0.0.1:4433 -tls1_3 -ciphersuites "$cs" >/dev/null 2>&1 || true
+		wait "$sv" 2>/dev/null || true
+		sleep 0.5
+		kill -INT "$dc"
+		wait "$dc" || true
+		if ! grep -q "dropped.*/0 " "$out.log"; then
+			echo "bench: dumpcap dropped packets: $(grep -i drop "$out.log")" >&2
+			exit 1
+		fi
+	INNER
+	mv "$out.pcapng.tmp" "$out.pcapng"
+	rm -f "$out.pcapng.tmp.log"
+}
