@@ -9,6 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need tmux tshark timeout
 
 SOCK="tlsviz-test-$$"
+NSOCK=0
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; sleep 0.5; rm -rf "$T_TMP"' EXIT
 
 tm() { tmux -L "$SOCK" "$@"; }
@@ -23,7 +24,10 @@ held() { screen | sed -n 's/^HELD before: \(.*\) -- space.*/\1/p' | head -1; }
 
 # start_shell: a plain shell in a 120x40 tmux window, cwd = T_TMP.
 start_shell() {
+	# a fresh tmux server each time: reusing a socket right after kill-server races
 	tm kill-server 2>/dev/null
+	NSOCK=$((NSOCK + 1))
+	SOCK="tlsviz-test-$$-$NSOCK"
 	tm -f /dev/null new-session -d -s tv -x 120 -y 40 -c "$T_TMP" \
 		"env -i PATH=$PATH HOME=$T_TMP TERM=screen LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
 	wait_for 5 on_screen '^\$' || fail "shell prompt in tmux"

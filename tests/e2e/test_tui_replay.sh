@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need tmux timeout
 
 SOCK="tlsviz-test-$$"
+NSOCK=0
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; sleep 0.5; rm -rf "$T_TMP"' EXIT
 CAP=$TLSVIZ_SRC/captures
 
@@ -18,7 +19,10 @@ keys() { tm send-keys -t tv "$@"; sleep 0.3; }
 # run_tui ARGS...: tlsviz in a fresh 120x40 tmux window (locale and
 # extra environment from T_LANG / T_ENV).
 run_tui() {
+	# a fresh tmux server each time: reusing a socket right after kill-server races
 	tm kill-server 2>/dev/null
+	NSOCK=$((NSOCK + 1))
+	SOCK="tlsviz-test-$$-$NSOCK"
 	sleep 0.3
 	tm -f /dev/null new-session -d -s tv -x 120 -y 40 -c "$T_TMP" \
 		"env -i PATH=$PATH HOME=$T_TMP TERM=screen LANG=${T_LANG:-C.UTF-8} ${T_ENV:-} $TLSVIZ $*; sleep 30"
