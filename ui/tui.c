@@ -662,6 +662,7 @@ static void engine_pump(struct ui *u)
 static int run(struct ui *u)
 {
 	const char *cs;
+	int rc;
 
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
@@ -691,7 +692,13 @@ static int run(struct ui *u)
 	for (int i = 0; i < NPANES; i++)
 		u->panes[i].ops = pane_table[i];
 	layout(u);
-	ui_engine_start(u);
+	rc = ui_engine_start(u);
+	if (rc < 0) {
+		/* nothing to show: say why on the restored terminal */
+		u->exit_code = rc == ERR_USAGE ? 2 : 1;
+		snprintf(u->fatal, sizeof u->fatal, "%s", u->msg);
+		return u->exit_code;
+	}
 	u->redraw = true;
 
 	unsigned ticks = 0;
@@ -751,6 +758,8 @@ int tui_run(const struct tui_opts *o)
 			delwin(u->panes[i].win);
 	term_restore();
 	signals_restore();
+	if (u->fatal[0])
+		fprintf(stderr, "tlsviz: %s\n", u->fatal);
 	if (u->eng)
 		engine_close(u->eng);
 	hist_clear(u);

@@ -139,6 +139,7 @@ struct ui {
 	char keylog[512];   /* loaded with L; loaded again on restart */
 
 	char msg[512];
+	char fatal[512];    /* printed after the terminal is restored */
 	bool ascii, color;
 	int rows, cols;
 	struct pane panes[NPANES];
