@@ -19,7 +19,8 @@ static void hist_note_conn(struct ui *u, const struct event *ev)
 	snprintf(u->conn_label[u->nconns], sizeof u->conn_label[0], "#%u %s -> %s", (unsigned)ev->conn,
 		 ev->u.conn.client, ev->u.conn.server);
 	u->nconns++;
-	if (!u->conn)
+	/* live: a new connection (resumption, serve) is where things happen next */
+	if (!u->conn || (u->opts.engine.mode == ENGINE_LIVE && u->follow))
 		u->conn = ev->conn;
 }
 
