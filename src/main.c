@@ -196,7 +196,14 @@ static void print_help(FILE *out)
 				}
 			strcat(where, "]");
 		}
-		fprintf(out, "  %s%-26s %s%s\n", o->id < 256 ? "-" : " ", left, o->help, where);
+		if (o->id < 256) { /* has a short form: "-w, --write FILE" */
+			char both[64];
+
+			snprintf(both, sizeof both, "-%c, %s", o->id, left);
+			fprintf(out, "  %-30s %s%s\n", both, o->help, where);
+		} else {
+			fprintf(out, "      %-26s %s%s\n", left, o->help, where);
+		}
 	}
 	fputs("\nScenarios (--scenario NAME):\n", out);
 	for (const struct scenario *s = scenarios; s->name; s++)

@@ -1,0 +1,101 @@
+/* Internal: the engine's state, shared by the pipeline (engine.c) and the
+ * scenario passes (scenario.c). Not for views. */
+#ifndef TLSVIZ_ENGINE_INT_H
+#define TLSVIZ_ENGINE_INT_H
+
+#include "core/evqueue.h"
+#include "engine/engine.h"
+#include "keys/keys.h"
+#include "session/session.h"
+#include "tls/tlsdec.h"
+#include "wire/capfile.h"
+#include "wire/capture.h"
+#include "wire/packet.h"
+#include "wire/reasm.h"
+#include "wire/tap.h"
+
+#include <pthread.h>
+
+/* Marks an EV_PACKET in the queue as a raw captured frame (payload_len then
+ * carries the original length); never reaches a view. */
+#define RAW_FRAME ((size_t)-1)
+
+struct saved_frame {
+	uint64_t ts_us;
+	size_t caplen, origlen;
+	uint8_t *bytes;
+};
+
+/* Session events held back until the capture catches up with their stage. */
+struct held {
+	struct event *ev;
+	struct held *next;
+};
+
+struct conn_state {
+	struct tlsdec *dec;
+	uint8_t closed; /* bit per direction */
+	uint64_t fed[3]; /* live: stream bytes fed to the decoder, per dir */
+};
+
+struct engine {
+	struct engine_opts o;
+	struct sink *view;
+	struct sink out; /* numbers events, forwards to view */
+	uint64_t seq;
+	struct keystore *ks;
+	/* live */
+	struct evqueue *q;
+	struct session *sess;
+	struct capture *cap;
+	struct tap *tap;
+	enum capture_mode cap_mode;
+	char cap_why[256];
+	struct saved_frame *frames;
+	size_t nframes, capframes;
+	int linktype;
+	bool session_ended, capture_stopped;
+	struct held *held_head, *held_tail;
+	int session_rc;
+	pthread_mutex_t tap_lock; /* the tap is replaced per connection */
+	bool tap_lock_ok;
+	char ca_path[256];    /* serve: the CA file for clients */
+	/* forward-secrecy: decoding again with only a private key */
+	int pass;             /* 0 the live session, 1 part A, 2 part B */
+	uint32_t conn_base;   /* reasm ids of this pass start after this */
+	uint32_t max_conn;
+	struct keystore *pass_ks;   /* keys of the current pass (NULL: e->ks) */
+	struct keystore *pass_keys[3];
+	bool fs_done;
+	uint64_t pass_enc[3], pass_dec[3], pass_app[3];
+	char fs_capture[1200], fs_key[1200];
+	/* replay */
+	struct capfile *cf;
+	int wake[2];
+	/* pipeline */
+	struct reasm *rs;
+	struct conn_state *conns;
+	size_t nconns;
+	uint64_t frame_no;
+	const struct pkt_raw *cur_raw;
+	const struct pkt *cur_pkt;
+	bool cur_emitted;
+	uint32_t last_conn;
+	bool started, finished;
+};
+
+extern const struct reasm_ops engine_reasm_ops;
+
+/* engine.c */
+void engine_note(struct engine *e, const char *level, const char *text);
+void engine_error_event(struct engine *e, uint32_t conn, int code);
+void engine_frame(struct engine *e, const struct pkt_raw *r);
+void engine_release_held(struct engine *e, bool all);
+
+/* scenario.c */
+int engine_find_captures(struct engine *e);
+int engine_write_ca(struct engine *e);
+void engine_forward_secrecy(struct engine *e);
+void engine_scenario_result(struct engine *e);
+
+#endif
