@@ -32,7 +32,7 @@ enum opt_id {
 	OPT_BATCH = 256, OPT_JSON, OPT_TLS, OPT_SUITE, OPT_GROUP, OPT_CERT_TYPE,
 	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
 	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
-	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT,
+	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT,
 };
 
 /* Workshop scenarios (--scenario NAME); tlsviz(1) explains each. */
@@ -65,6 +65,7 @@ struct opt {
 static const struct opt opts[] = {
 	{ .name = "help", .id = OPT_HELP, .help = "show this help and exit" },
 	{ .name = "version", .id = OPT_VERSION, .help = "show the version and exit" },
+	{ .name = "help-keys", .id = OPT_HELP_KEYS, .help = "list the TUI's keys and exit" },
 	{ .name = "batch", .id = OPT_BATCH, .cmds = CMD_VIEWS,
 	  .help = "no TUI: print every stage, message and key, then exit" },
 	{ .name = "json", .id = OPT_JSON, .cmds = CMD_VIEWS,
@@ -81,7 +82,7 @@ static const struct opt opts[] = {
 	{ .name = "suite", .id = OPT_SUITE, .arg = "NAME", .cmds = CMD_SERVER,
 	  .help = "cipher suite, wolfSSL or IANA name (e.g. TLS13-AES256-GCM-SHA384)" },
 	{ .name = "group", .id = OPT_GROUP, .arg = "NAME", .cmds = CMD_SERVER,
-	  .help = "key exchange group: x25519 (default), secp256r1, secp384r1, ffdhe2048" },
+	  .help = "key exchange group: secp256r1 (default), x25519, secp384r1, secp521r1, ffdhe2048, ffdhe3072" },
 	{ .name = "cert-type", .id = OPT_CERT_TYPE, .arg = "TYPE", .cmds = CMD_SERVER,
 	  .help = "generated server identity: rsa2048 (default) or ecdsa-p256" },
 	{ .name = "cert", .id = OPT_CERT, .arg = "FILE", .cmds = CMD_SERVER,
@@ -212,6 +213,21 @@ static void print_help(FILE *out)
 	      "Exit status: 0 success, 1 the session or output failed, 2 bad usage or unusable input.\n"
 	      "See tlsviz(1) for the JSON Lines schema and the TUI keys.\n",
 	      out);
+}
+
+/* --help-keys: the TUI's key table, the same one its '?' overlay shows. */
+static int print_keys(FILE *out)
+{
+#ifdef TLSVIZ_HAVE_UI
+	for (const struct tui_key *k = tui_keys(); k->name; k++)
+		if (k->help)
+			fprintf(out, "  %-16s %s\n", k->name, k->help);
+	return EXIT_OK;
+#else
+	(void)out;
+	fprintf(stderr, "%s: this build has no TUI\n", prog);
+	return EXIT_USAGE;
+#endif
 }
 
 /* Parse a decimal in [lo, hi]. */
@@ -361,6 +377,8 @@ static int parse_args(int argc, char **argv, struct args *a, int *first_free)
 			print_help(stdout);
 			exit(EXIT_OK);
 		}
+		if (c == OPT_HELP_KEYS)
+			exit(print_keys(stdout));
 		if (c == OPT_VERSION) {
 			printf("tlsviz %s\n", TLSVIZ_VERSION);
 			exit(EXIT_OK);

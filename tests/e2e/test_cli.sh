@@ -15,6 +15,16 @@ for o in $(grep -oE -- '--[a-z][a-z-]+' <<<"$out" | sort -u); do
 done
 pass "options documented"
 
+# Every TUI key (--help-keys, generated from the binding table) is in the man page and README.
+keys=$("$TLSVIZ" --help-keys) || fail "--help-keys failed"
+[ "$(wc -l <<<"$keys")" -ge 15 ] || fail "--help-keys lists too few keys"
+while IFS= read -r line; do
+  name=$(cut -c3-18 <<<"$line" | sed 's/ *$//')
+  grep -qF ".B \"$(sed 's/-/\\-/g' <<<"$name")\"" "$TLSVIZ_SRC/man/tlsviz.1" || fail "man page lacks key '$name'"
+  grep -qF "| \`$name\` |" "$TLSVIZ_SRC/README.md" || fail "README lacks key '$name'"
+done <<<"$keys"
+pass "TUI keys documented"
+
 # bad_usage DESCRIPTION EXPECTED-TEXT ARGS...: exit 2, one line naming the problem, no crash.
 bad_usage() {
   local d=$1 want=$2; shift 2
