@@ -113,7 +113,7 @@ for suite in $suites; do
 	tvc=$(awk '{print $3 + $4}' "$tmp/tlsviz.times" | median)
 	aead=$(median <"$tmp/aead.speeds")
 	thr=$(awk -v b="$bytes" -v t="$tv" 'BEGIN {printf "%.1f", b / t / 1e6}')
-	thrc=$(awk -v b="$bytes" -v t="$tvc" 'BEGIN {printf "%.1f", t > 0 ? b / t / 1e6 : 0}')
+	thrc=$(awk -v b="$bytes" -v t="$tvc" 'BEGIN {printf "%.1f", (t > 0) ? b / t / 1e6 : 0}')
 	echo "== $suite, $size"
 	echo "tlsviz: median ${tv} s, peak RSS $((tvr / 1024)) MB ($tvr KiB), ${thr} MB/s of plaintext"
 	if [ "$tshark" = 1 ]; then

@@ -44,7 +44,7 @@ for h in "${harnesses[@]}"; do
 	mkdir -p "$work/$h/corpus"
 	log=$work/$h/log
 	rc=0
-	(cd "$work/$h" && "$build/tests/fuzz/fuzz_$h" -max_total_time="$secs" -jobs=1 -workers=1 \
+	(cd "$work/$h" && "$build/tests/fuzz/fuzz_$h" -max_total_time="$secs" \
 		-print_final_stats=1 -timeout=10 -rss_limit_mb=1024 \
 		"$work/$h/corpus" "$src/tests/fuzz/corpus/$h") >"$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
