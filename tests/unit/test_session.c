@@ -11,6 +11,9 @@
 
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/curve25519.h>
+#include <wolfssl/wolfcrypt/ecc.h>
+#include <wolfssl/wolfcrypt/random.h>
 
 #include <pthread.h>
 #include <stdio.h>
@@ -180,6 +183,59 @@ static int count_type(struct cap *c, enum ev_type t)
 	return n;
 }
 
+/* The displayed key material must be the real thing: the shared secret is
+ * ECDH(own private key, peer public key) and each public key belongs to its
+ * private key. P-256, keys as shown (private: 32-byte scalar, public: X9.63). */
+static void check_ecdh_p256(const struct event *priv, const struct event *own_pub,
+			    const struct event *peer_pub, const struct event *shared)
+{
+	ecc_key a, b;
+	WC_RNG rng;
+	uint8_t out[66], pub[133];
+	word32 outlen = sizeof out, publen = sizeof pub;
+
+	assert_int_equal(wc_InitRng(&rng), 0);
+	assert_int_equal(wc_ecc_init(&a), 0);
+	assert_int_equal(wc_ecc_init(&b), 0);
+	assert_int_equal(wc_ecc_import_private_key_ex(priv->u.key.value, (word32)priv->u.key.len, NULL, 0,
+						      &a, ECC_SECP256R1), 0);
+	assert_int_equal(wc_ecc_set_rng(&a, &rng), 0);
+	assert_int_equal(wc_ecc_make_pub(&a, NULL), 0);
+	assert_int_equal(wc_ecc_export_x963(&a, pub, &publen), 0);
+	assert_int_equal(publen, own_pub->u.key.len);
+	assert_memory_equal(pub, own_pub->u.key.value, publen);
+	assert_int_equal(wc_ecc_import_x963_ex(peer_pub->u.key.value, (word32)peer_pub->u.key.len, &b,
+					       ECC_SECP256R1), 0);
+	assert_int_equal(wc_ecc_shared_secret(&a, &b, out, &outlen), 0);
+	assert_int_equal(outlen, shared->u.key.len);
+	assert_memory_equal(out, shared->u.key.value, outlen);
+	wc_ecc_free(&a);
+	wc_ecc_free(&b);
+	wc_FreeRng(&rng);
+}
+
+/* The same for X25519, with keys in RFC 7748 (little-endian) form as on the wire. */
+static void check_ecdh_x25519(const struct event *priv, const struct event *own_pub,
+			      const struct event *peer_pub, const struct event *shared)
+{
+	curve25519_key a, b;
+	uint8_t out[32], pub[32];
+	word32 outlen = sizeof out, publen = sizeof pub;
+
+	assert_int_equal(priv->u.key.len, 32);
+	assert_int_equal(wc_curve25519_init(&a), 0);
+	assert_int_equal(wc_curve25519_init(&b), 0);
+	assert_int_equal(wc_curve25519_make_pub(32, pub, 32, priv->u.key.value), 0);
+	assert_memory_equal(pub, own_pub->u.key.value, 32);
+	assert_int_equal(wc_curve25519_import_private_ex(priv->u.key.value, 32, &a, EC25519_LITTLE_ENDIAN), 0);
+	assert_int_equal(wc_curve25519_import_public_ex(peer_pub->u.key.value, 32, &b, EC25519_LITTLE_ENDIAN), 0);
+	assert_int_equal(wc_curve25519_shared_secret_ex(&a, &b, out, &outlen, EC25519_LITTLE_ENDIAN), 0);
+	assert_memory_equal(out, shared->u.key.value, 32);
+	(void)publen;
+	wc_curve25519_free(&a);
+	wc_curve25519_free(&b);
+}
+
 /* Run one headless session to the end. */
 static void run_session(struct cap *c, struct session_opts *o, struct keystore *ks)
 {
@@ -272,6 +328,13 @@ static void test_tls13(void **state)
 	sh = key_ev(&c, "ecdhe_shared_secret", OWNER_SERVER);
 	assert_int_equal(hkdf_extract(HASH_SHA256, der->u.key.value, 32, sh->u.key.value, sh->u.key.len, out), 0);
 	assert_memory_equal(out, hs->u.key.value, 32);
+	/* the ephemeral keys shown produce the shared secret shown, both ways */
+	check_ecdh_p256(key_ev(&c, "client_ephemeral_private_key", OWNER_CLIENT),
+			key_ev(&c, "client_ephemeral_public_key", OWNER_CLIENT),
+			key_ev(&c, "server_ephemeral_public_key", OWNER_SERVER), sh);
+	check_ecdh_p256(key_ev(&c, "server_ephemeral_private_key", OWNER_SERVER),
+			key_ev(&c, "server_ephemeral_public_key", OWNER_SERVER),
+			key_ev(&c, "client_ephemeral_public_key", OWNER_CLIENT), sh);
 	/* both ends agree */
 	assert_memory_equal(key_ev(&c, "master_secret", OWNER_CLIENT)->u.key.value,
 			    key_ev(&c, "master_secret", OWNER_SERVER)->u.key.value, 32);
@@ -292,7 +355,8 @@ static void test_tls13(void **state)
 static void test_tls12(void **state)
 {
 	struct keystore *ks = keystore_new();
-	struct session_opts o = { .tls_version = 0x0303, .suite = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" };
+	struct session_opts o = { .tls_version = 0x0303, .suite = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+				  .group = "x25519" };
 	struct cap c;
 	const struct suite *st = suite_find(0xC02F);
 	const struct event *ms;
@@ -314,6 +378,15 @@ static void test_tls12(void **state)
 	assert_null(key_ev(&c, "client_write_mac_key", OWNER_CLIENT)); /* AEAD: no MAC key */
 	assert_int_equal(key_ev(&c, "client_ephemeral_private_key", OWNER_CLIENT)->u.key.len, 32);
 	assert_int_equal(count_type(&c, EV_NOTE), 0); /* no key-block mismatch warning */
+	/* premaster = X25519(own private, peer public), from either side */
+	check_ecdh_x25519(key_ev(&c, "client_ephemeral_private_key", OWNER_CLIENT),
+			  key_ev(&c, "client_ephemeral_public_key", OWNER_CLIENT),
+			  key_ev(&c, "server_ephemeral_public_key", OWNER_SERVER),
+			  key_ev(&c, "premaster_secret", OWNER_CLIENT));
+	check_ecdh_x25519(key_ev(&c, "server_ephemeral_private_key", OWNER_SERVER),
+			  key_ev(&c, "server_ephemeral_public_key", OWNER_SERVER),
+			  key_ev(&c, "client_ephemeral_public_key", OWNER_CLIENT),
+			  key_ev(&c, "premaster_secret", OWNER_SERVER));
 	/* keystore CLIENT_RANDOM = the master secret event */
 	ms = key_ev(&c, "master_secret", OWNER_SERVER);
 	assert_int_equal(keystore_get(ks, KL_CLIENT_RANDOM, c.cr, 32, v, sizeof v), 48);
