@@ -9,11 +9,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TEXT_FLIGHT_CONNS 64
+
 struct text_view {
 	struct view_base base;
 	FILE *out;
 	struct view_opts o;
+	bool live_stages;      /* the source names its stages (live session) */
+	struct {
+		uint32_t conn;
+		enum dir dir;
+		unsigned flights;
+	} fl[TEXT_FLIGHT_CONNS]; /* replay: the flight each connection is in */
 };
+
+/* Replay has no session to name its stages: start a block per flight, i.e.
+ * whenever a connection's records change direction. */
+static void text_flight(struct text_view *v, const struct event *ev)
+{
+	unsigned slot = ev->conn % TEXT_FLIGHT_CONNS;
+
+	if (v->live_stages || !ev->dir)
+		return;
+	if (v->fl[slot].conn != ev->conn) {
+		v->fl[slot].conn = ev->conn;
+		v->fl[slot].dir = DIR_NONE;
+		v->fl[slot].flights = 0;
+	}
+	if (v->fl[slot].dir == ev->dir)
+		return;
+	v->fl[slot].dir = ev->dir;
+	fprintf(v->out, "\n== Connection %u, flight %u: %s ==\n", ev->conn, ++v->fl[slot].flights,
+		ev->dir == DIR_C2S ? "client -> server" : "server -> client");
+}
 
 static const char *const content_names[] = {
 	[20] = "change_cipher_spec", [21] = "alert", [22] = "handshake",
@@ -137,6 +165,7 @@ static void text_emit(struct sink *self, const struct event *ev)
 
 	switch (ev->type) {
 	case EV_STAGE:
+		v->live_stages = true;
 		fprintf(out, "\n== Stage %u: %s%s%s ==\n", ev->u.stage.index + 1,
 			ev->u.stage.title ? ev->u.stage.title : ev->u.stage.name,
 			ev->dir ? " - " : "", text_arrow(ev->dir));
@@ -159,6 +188,7 @@ static void text_emit(struct sink *self, const struct event *ev)
 			(unsigned long long)ev->u.gap.stream_off);
 		break;
 	case EV_RECORD:
+		text_flight(v, ev);
 		text_record(v, ev);
 		break;
 	case EV_HANDSHAKE:
