@@ -13,6 +13,7 @@
 #include "core/hex.h"
 #include "engine/engine_int.h"
 #include "engine/keylog_out.h"
+#include "engine/reread.h"
 #include "keys/keys.h"
 #include "session/session.h"
 #include "tls/tlsdec.h"
@@ -33,6 +34,20 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Let the read-back index see an event (with its connection's version and
+ * suite, which key events need). */
+static void engine_rr_event(struct engine *e, const struct event *ev)
+{
+	uint16_t ver = 0;
+	const char *suite = NULL;
+
+	if (ev->type == EV_KEY || ev->type == EV_HANDSHAKE) {
+		if (ev->conn && ev->conn <= e->nconns && e->conns[ev->conn - 1].dec)
+			tlsdec_info(e->conns[ev->conn - 1].dec, &ver, &suite, NULL);
+	}
+	reread_event(e->rr, ev, ver, suite);
+}
+
 /* Number an event and hand it to the view. */
 static void engine_out(struct sink *self, const struct event *ev)
 {
@@ -40,6 +55,8 @@ static void engine_out(struct sink *self, const struct event *ev)
 	struct event copy = *ev;
 
 	copy.seq = ++e->seq;
+	if (e->rr && !e->pass)
+		engine_rr_event(e, &copy);
 	if (e->pass && ev->type == EV_RECORD && ev->u.record.encrypted) {
 		e->pass_enc[e->pass]++;
 		e->pass_dec[e->pass] += ev->u.record.decrypted;
@@ -219,6 +236,9 @@ static void on_data(void *ctx, uint32_t rid, enum dir d, const uint8_t *data, si
 	struct conn_state *c = engine_conn(e, id);
 	bool live = e->o.mode == ENGINE_LIVE && e->pass == 0 && c;
 
+	if (e->rr && !e->pass)
+		reread_data(e->rr, id, d, e->cur_pkt, data, len, off, e->frame_pos,
+			    e->cur_raw ? e->cur_raw->frame_no : 0);
 	engine_emit_packet(e, id, d);
 	while (live && len) {
 		uint64_t at = 0;
@@ -321,6 +341,7 @@ void engine_frame(struct engine *e, const struct pkt_raw *r)
 	if (e->o.mode == ENGINE_LIVE && e->pass == 0) {
 		e->linktype = r->linktype;
 		engine_keep_frame(e, r);
+		e->frame_pos = e->nframes ? e->nframes - 1 : 0;
 	}
 	rc = packet_parse(r->linktype, r->frame, r->caplen, r->origlen, r->ts_us, &p);
 	if (rc == ERR_UNSUPPORTED)
@@ -499,7 +520,8 @@ int engine_open(struct engine **out, const struct engine_opts *o, struct sink *v
 	e->session_rc = 0;
 	e->ks = keystore_new();
 	e->rs = reasm_new(&engine_reasm_ops, e, 0);
-	ENSURE_GOTO(e->ks && e->rs && e->tap_lock_ok, ERR_NOMEM, "out of memory");
+	e->rr = reread_new();
+	ENSURE_GOTO(e->ks && e->rs && e->rr && e->tap_lock_ok, ERR_NOMEM, "out of memory");
 	if (o->mode == ENGINE_LIVE)
 		TRY_GOTO(engine_open_live(e));
 	else
@@ -638,7 +660,10 @@ static int engine_poll_replay(struct engine *e, int budget)
 	struct pkt_raw r;
 
 	for (int i = 0; i < budget; i++) {
-		int rc = capfile_next(e->cf, &r);
+		int rc;
+
+		e->frame_pos = capfile_pos(e->cf);
+		rc = capfile_next(e->cf, &r);
 
 		if (rc == 0) {
 			engine_finish(e);
@@ -722,6 +747,63 @@ int engine_save(struct engine *e, const char *path)
 	return engine_save_format(e, path, false);
 }
 
+/* Read-back source, replay: the second file handle. */
+static int engine_rr_file_seek(void *ctx, uint64_t pos, uint64_t frame_no)
+{
+	return capfile_seek(((struct engine *)ctx)->cf2, pos, frame_no);
+}
+
+static int engine_rr_file_next(void *ctx, struct pkt_raw *out)
+{
+	return capfile_next(((struct engine *)ctx)->cf2, out);
+}
+
+/* Read-back source, live: the frames kept for saving (frame_pos indexes them). */
+static int engine_rr_mem_seek(void *ctx, uint64_t pos, uint64_t frame_no)
+{
+	struct engine *e = ctx;
+
+	(void)frame_no;
+	ENSURE(pos < e->nframes, ERR_VALUE, "frame %llu is not kept", (unsigned long long)pos + 1);
+	e->frame_pos = pos;
+	return 0;
+}
+
+static int engine_rr_mem_next(void *ctx, struct pkt_raw *out)
+{
+	struct engine *e = ctx;
+	const struct saved_frame *f;
+
+	if (e->frame_pos >= e->nframes)
+		return 0;
+	f = &e->frames[e->frame_pos];
+	*out = (struct pkt_raw){ .frame = f->bytes, .caplen = f->caplen, .origlen = f->origlen, .ts_us = f->ts_us,
+				 .linktype = e->linktype, .frame_no = e->frame_pos + 1 };
+	e->frame_pos++;
+	return 1;
+}
+
+/* Read a record back from the source and decode it again. */
+int engine_record(struct engine *e, uint32_t conn, enum dir d, uint64_t index, struct sink *to)
+{
+	struct reread_src src = { .ctx = e };
+	uint64_t keep = e->frame_pos;
+	int rc;
+
+	if (e->o.mode == ENGINE_REPLAY) {
+		if (!e->cf2)
+			TRY(capfile_open(&e->cf2, e->o.file, NULL, NULL));
+		src.seek = engine_rr_file_seek;
+		src.next = engine_rr_file_next;
+	} else {
+		src.seek = engine_rr_mem_seek;
+		src.next = engine_rr_mem_next;
+	}
+	rc = reread_record(e->rr, &src, conn, d, index, to);
+	e->frame_pos = keep;
+	return rc;
+}
+
 /* Facts for the status line. */
 void engine_status(struct engine *e, struct engine_status *st)
 {
@@ -768,6 +850,8 @@ void engine_close(struct engine *e)
 		tap_free(e->tap);
 	if (e->cf)
 		capfile_close(e->cf);
+	capfile_close(e->cf2);
+	reread_free(e->rr);
 	for (size_t i = 0; i < e->nconns; i++)
 		tlsdec_free(e->conns[i].dec);
 	free(e->conns);

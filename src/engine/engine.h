@@ -88,6 +88,11 @@ int engine_load_keylog(struct engine *e, const char *path);
 int engine_save(struct engine *e, const char *path);
 /* The same, as classic pcap plus PATH.keys when pcap is true. */
 int engine_save_format(struct engine *e, const char *path, bool pcap);
+/* Read record index of (conn, d) back from the source (the file, or the
+ * frames a live session keeps) and decode it again: an EV_RECORD, plus
+ * EV_APP_DATA when it decrypts to application data, reach `to` before it
+ * returns. For views that keep only a compact index of bulk records. */
+int engine_record(struct engine *e, uint32_t conn, enum dir d, uint64_t index, struct sink *to);
 /* Fill the status line facts. */
 void engine_status(struct engine *e, struct engine_status *st);
 /* Stop threads, wipe keys, free. */

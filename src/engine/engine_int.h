@@ -82,6 +82,10 @@ struct engine {
 	bool cur_emitted;
 	uint32_t last_conn;
 	bool started, finished;
+	/* reading records back on demand (engine_record, reread.c) */
+	struct reread *rr;
+	uint64_t frame_pos;      /* replay: file offset of the frame being processed; live: its index */
+	struct capfile *cf2;     /* replay: a second handle for reading back */
 };
 
 extern const struct reasm_ops engine_reasm_ops;

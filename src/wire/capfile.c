@@ -197,6 +197,22 @@ uint64_t capfile_pos(const struct capfile *cf)
 	return o < 0 ? 0 : (uint64_t)o;
 }
 
+/* Continue reading at a frame offset noted earlier. libpcap reads both
+ * formats block by block through stdio, so a block boundary is a valid
+ * place to go on from (pcapng: the interfaces are those of the section
+ * header read at open, which is all tlsviz writes or records). */
+int capfile_seek(struct capfile *cf, uint64_t pos, uint64_t frame_no)
+{
+	FILE *f = cf->pcap ? pcap_file(cf->pcap) : NULL;
+
+	ENSURE(f && pos <= cf->size && pos <= (uint64_t)INT64_MAX, ERR_VALUE,
+	       "%s: cannot go back to offset %llu", cf->path, (unsigned long long)pos);
+	ENSURE(fseeko(f, (off_t)pos, SEEK_SET) == 0, ERR_IO, "%s: cannot seek to %llu: %s", cf->path,
+	       (unsigned long long)pos, strerror(errno));
+	cf->frame_no = frame_no ? frame_no - 1 : 0;
+	return 0;
+}
+
 /* DSBs found when opening. */
 int capfile_dsb_count(const struct capfile *cf)
 {

@@ -27,6 +27,10 @@ int capfile_next(struct capfile *cf, struct pkt_raw *out);
 /* File size and read position in bytes, for a progress bar. */
 uint64_t capfile_size(const struct capfile *cf);
 uint64_t capfile_pos(const struct capfile *cf);
+/* Go back (or forward) to a frame whose offset capfile_pos() gave just
+ * before it was read; frame_no is its number. Reading on from there (a
+ * second handle on the same file reads records back on demand). */
+int capfile_seek(struct capfile *cf, uint64_t pos, uint64_t frame_no);
 /* DSBs found when opening (pcapng). */
 int capfile_dsb_count(const struct capfile *cf);
 /* Close and free. */
