@@ -2,6 +2,8 @@
  * stages (live: EV_STAGE; replay: flights of records) derived from it. */
 #include "ui.h"
 
+#include "core/err.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,157 @@ static void hist_note_conn(struct ui *u, const struct event *ev)
 		u->conn = ev->conn;
 }
 
+#define RUN_RECS_MAX ((size_t)1 << 20) /* run_rec lines over all runs (8 MiB) */
+
+/* Folding state of a connection. */
+struct hconn {
+	uint32_t app_len[3]; /* application data records in a row, per direction */
+	size_t run[3];       /* history index + 1 of the open run, 0 none */
+	bool folded[3];      /* the direction's last record went into a run */
+};
+
+/* The folding state of connection id, growing the table. */
+static struct hconn *hist_hconn(struct ui *u, uint32_t id)
+{
+	if (!id)
+		return NULL;
+	if (id > u->nhc) {
+		size_t n = u->nhc ? u->nhc : 16;
+		struct hconn *h;
+
+		while (n < id)
+			n *= 2;
+		h = realloc(u->hc, n * sizeof *h);
+		if (!h)
+			return NULL;
+		memset(h + u->nhc, 0, (n - u->nhc) * sizeof *h);
+		u->hc = h;
+		u->nhc = n;
+	}
+	return &u->hc[id - 1];
+}
+
+/* Append an entry to the history (takes ownership on success). */
+static bool hist_push(struct ui *u, struct event *c)
+{
+	if (u->nev >= HIST_MAX)
+		return false;
+	if (u->nev == u->cap) {
+		size_t ncap = u->cap ? u->cap * 2 : 1024;
+		struct event **n = realloc(u->ev, ncap * sizeof *n);
+
+		if (!n)
+			return false;
+		u->ev = n;
+		u->cap = ncap;
+	}
+	u->ev[u->nev++] = c;
+	u->dirty = true;
+	u->redraw = true;
+	return true;
+}
+
+/* The run at history index i, or NULL. */
+struct hrun *hist_run(struct ui *u, size_t i)
+{
+	if (i >= u->nev || u->ev[i]->type != EV_UI_RUN)
+		return NULL;
+	return (struct hrun *)u->ev[i];
+}
+
+/* Fold a bulk record into its direction's open run, opening one. */
+static bool hist_fold(struct ui *u, struct hconn *h, const struct event *ev)
+{
+	const struct ev_record *rec = &ev->u.record;
+	struct hrun *r = h->run[ev->dir] ? hist_run(u, h->run[ev->dir] - 1) : NULL;
+
+	if (!r) {
+		r = calloc(1, sizeof *r);
+		if (!r)
+			return false;
+		r->ev.type = EV_UI_RUN;
+		r->ev.conn = ev->conn;
+		r->ev.dir = ev->dir;
+		r->ev.ts_us = ev->ts_us;
+		r->ev.seq = ev->seq;
+		r->first_index = rec->index;
+		if (!hist_push(u, &r->ev)) {
+			free(r);
+			return false;
+		}
+		h->run[ev->dir] = u->nev;
+	}
+	r->count++;
+	r->wire_bytes += rec->len;
+	if (rec->decrypted) {
+		r->decrypted++;
+		r->plain_bytes += rec->plain_len;
+	}
+	if (r->nrecs + 1 == r->count && u->run_recs < RUN_RECS_MAX) {
+		if (r->nrecs == r->cap) {
+			size_t n = r->cap ? r->cap * 2 : 64;
+			struct run_rec *g = realloc(r->recs, n * sizeof *g);
+
+			if (!g)
+				goto done;
+			r->recs = g;
+			r->cap = n;
+		}
+		r->recs[r->nrecs++] = (struct run_rec){
+			.length = rec->length, .plain_len = (uint16_t)rec->plain_len, .content_type = rec->content_type,
+			.inner_type = rec->inner_type,
+			.flags = (uint8_t)((rec->encrypted ? RR_ENC : 0) | (rec->decrypted ? RR_DEC : 0) |
+					   (rec->auth_failed ? RR_AUTHFAIL : 0)),
+		};
+		u->run_recs++;
+	}
+done:
+	u->dirty = true;
+	u->redraw = true;
+	return true;
+}
+
+/* Bulk events of a connection go into runs; true if ev was folded. */
+static bool hist_try_fold(struct ui *u, const struct event *ev)
+{
+	struct hconn *h = hist_hconn(u, ev->conn);
+	enum dir d = ev->dir;
+
+	if (!h || (d != DIR_C2S && d != DIR_S2C))
+		return false;
+	switch (ev->type) {
+	case EV_RECORD: {
+		const struct ev_record *r = &ev->u.record;
+		bool app = r->decrypted ? r->inner_type == 23 : r->content_type == 23;
+
+		h->folded[d] = false;
+		if (!app) {
+			h->app_len[d] = 0;
+			h->run[d] = 0; /* the next bulk records open a new run */
+			return false;
+		}
+		if (h->app_len[d] < UINT32_MAX)
+			h->app_len[d]++;
+		if (h->app_len[d] <= HIST_KEEP_APP || !hist_fold(u, h, ev))
+			return false;
+		h->folded[d] = true;
+		return true;
+	}
+	case EV_APP_DATA:
+		return h->folded[d];
+	case EV_PACKET: {
+		struct hrun *r = hist_run(u, h->run[d] ? h->run[d] - 1 : h->run[3 - d] ? h->run[3 - d] - 1 : SIZE_MAX);
+
+		if (!r || (ev->u.packet.tcp_flags & (TH_SYN | TH_FIN | TH_RST)))
+			return false;
+		r->packets++;
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
 /* The view sink: copy the event into the history (engine_poll's thread). */
 static void hist_emit(struct sink *s, const struct event *ev)
 {
@@ -32,29 +185,81 @@ static void hist_emit(struct sink *s, const struct event *ev)
 
 	if (ev->type == EV_CONN)
 		hist_note_conn(u, ev);
+	if (hist_try_fold(u, ev))
+		return;
 	if (u->nev >= HIST_MAX) {
 		u->dropped++;
 		return;
 	}
-	if (u->nev == u->cap) {
-		size_t ncap = u->cap ? u->cap * 2 : 1024;
-		struct event **n = realloc(u->ev, ncap * sizeof *n);
-
-		if (!n) {
-			u->dropped++;
-			return;
-		}
-		u->ev = n;
-		u->cap = ncap;
-	}
 	c = event_dup(ev);
-	if (!c) {
+	if (!c || !hist_push(u, c)) {
+		event_free(c);
 		u->dropped++;
-		return;
 	}
-	u->ev[u->nev++] = c;
-	u->dirty = true;
-	u->redraw = true;
+}
+
+/* Sink for a record read back: keep copies for the selection. */
+struct rb_sink {
+	struct sink s;
+	struct ui *u;
+};
+
+static void rb_emit(struct sink *s, const struct event *ev)
+{
+	struct ui *u = ((struct rb_sink *)s)->u;
+	struct event **slot = ev->type == EV_RECORD ? &u->rb_rec : ev->type == EV_APP_DATA ? &u->rb_app : NULL;
+
+	if (!slot || *slot)
+		return;
+	*slot = event_dup(ev);
+}
+
+/* Forget the record read back. */
+static void rb_clear(struct ui *u)
+{
+	event_free(u->rb_rec);
+	event_free(u->rb_app);
+	u->rb_rec = u->rb_app = NULL;
+	u->rb_ok = false;
+	u->rb_failed = false;
+}
+
+/* Read record index of run i back from the capture for the selection. */
+int hist_readback(struct ui *u, size_t run, uint64_t index)
+{
+	struct hrun *r = hist_run(u, run);
+	struct rb_sink rs = { { rb_emit }, u };
+	int rc;
+
+	if (!r || !u->eng)
+		return -1;
+	if ((u->rb_ok || u->rb_failed) && u->rb_run == run && u->rb_index == index)
+		return u->rb_ok ? 0 : -1;
+	rb_clear(u);
+	u->rb_run = run;
+	u->rb_index = index;
+	rc = engine_record(u->eng, r->ev.conn, r->ev.dir, index, &rs.s);
+	if (rc < 0 || !u->rb_rec) {
+		rb_clear(u);
+		u->rb_failed = true;
+		ui_message(u, "record #%llu: %s", (unsigned long long)index, rc < 0 ? err_msg() : "not read back");
+		return -1;
+	}
+	u->rb_ok = true;
+	return 0;
+}
+
+/* "1.0 GB" style size. */
+void hist_size(uint64_t n, char *out, size_t cap)
+{
+	if (n >= 1000000000u)
+		snprintf(out, cap, "%.1f GB", (double)n / 1e9);
+	else if (n >= 1000000u)
+		snprintf(out, cap, "%.1f MB", (double)n / 1e6);
+	else if (n >= 1000u)
+		snprintf(out, cap, "%.1f kB", (double)n / 1e3);
+	else
+		snprintf(out, cap, "%llu B", (unsigned long long)n);
 }
 
 /* Point the UI's sink at the history. */
@@ -66,9 +271,22 @@ void hist_init_sink(struct ui *u)
 /* Forget every event (restart). */
 void hist_clear(struct ui *u)
 {
-	for (size_t i = 0; i < u->nev; i++)
-		event_free(u->ev[i]);
+	for (size_t i = 0; i < u->nev; i++) {
+		struct hrun *r = hist_run(u, i);
+
+		if (r) {
+			free(r->recs);
+			free(r);
+		} else {
+			event_free(u->ev[i]);
+		}
+	}
 	free(u->ev);
+	free(u->hc);
+	u->hc = NULL;
+	u->nhc = 0;
+	u->run_recs = 0;
+	rb_clear(u);
 	u->ev = NULL;
 	u->nev = u->cap = 0;
 	free(u->stages);
@@ -89,9 +307,14 @@ const struct event *hist_get(struct ui *u, size_t i)
 {
 	const struct event *e;
 
-	if (i >= u->nev)
+	if (i == (size_t)HIST_RB_REC || i == (size_t)HIST_RB_APP)
+		e = !u->rb_ok ? NULL : i == (size_t)HIST_RB_REC ? u->rb_rec : u->rb_app;
+	else if (i >= u->nev)
 		return NULL;
-	e = u->ev[i];
+	else
+		e = u->ev[i];
+	if (!e)
+		return NULL;
 	if (e->conn && u->conn && e->conn != u->conn)
 		return NULL;
 	return e;
@@ -158,6 +381,14 @@ static enum kind record_kind(const struct ev_record *r)
 	}
 }
 
+/* The kind of a record or run. */
+static enum kind ev_kind(const struct event *e)
+{
+	if (e->type == EV_UI_RUN)
+		return ((const struct hrun *)e)->decrypted ? K_APP : K_UNKNOWN;
+	return record_kind(&e->u.record);
+}
+
 /* Name and title a replay flight after what it carries. */
 static void flight_name(struct ui *u, struct stage *s)
 {
@@ -179,8 +410,8 @@ static void flight_name(struct ui *u, struct stage *s)
 					strcat(title, ", ");
 				strcat(title, part);
 			}
-		} else if (e->type == EV_RECORD) {
-			enum kind k = record_kind(&e->u.record);
+		} else if (e->type == EV_RECORD || e->type == EV_UI_RUN) {
+			enum kind k = ev_kind(e);
 
 			app |= k == K_APP || k == K_UNKNOWN;
 			alert |= k == K_ALERT;
@@ -313,8 +544,8 @@ static void rebuild_replay(struct ui *u)
 		if (e->type == EV_PACKET && (e->u.packet.tcp_flags & TH_SYN) && !cur) {
 			start = true;
 			kind = K_NONE;
-		} else if (e->type == EV_RECORD) {
-			enum kind k = record_kind(&e->u.record);
+		} else if (e->type == EV_RECORD || e->type == EV_UI_RUN) {
+			enum kind k = ev_kind(e);
 
 			if (!cur || cur->dir != e->dir || (k != K_UNKNOWN && kind != K_NONE && kind != K_UNKNOWN && k != kind) ||
 			    (cur->dir == DIR_NONE))
@@ -323,13 +554,15 @@ static void rebuild_replay(struct ui *u)
 				kind = k;
 		}
 		if (start) {
-			if (e->type == EV_RECORD && cur && cur->dir == DIR_NONE) {
+			bool rec = e->type == EV_RECORD || e->type == EV_UI_RUN;
+
+			if (rec && cur && cur->dir == DIR_NONE) {
 				cur->dir = DIR_C2S; /* the TCP handshake stage */
 			}
 			cur = stage_push(u, u->nstages ? i : 0);
 			if (!cur)
 				return;
-			cur->dir = e->type == EV_RECORD ? e->dir : DIR_NONE;
+			cur->dir = rec ? e->dir : DIR_NONE;
 		}
 		if (cur) {
 			cur->end = i + 1;
@@ -378,9 +611,12 @@ void hist_rebuild(struct ui *u)
 /* The record a handshake/app-data/alert event lives in, -1 if none. */
 long hist_record_of(struct ui *u, size_t i)
 {
-	const struct event *e = hist_get(u, i);
+	const struct event *e;
 	uint64_t idx;
 
+	if (i == (size_t)HIST_RB_REC || i == (size_t)HIST_RB_APP)
+		return u->rb_ok && u->rb_rec ? HIST_RB_REC : -1;
+	e = hist_get(u, i);
 	if (!e)
 		return -1;
 	if (e->type == EV_RECORD)
@@ -424,6 +660,8 @@ bool hist_in_stage(struct ui *u, size_t i, size_t s)
 /* The stage holding history index i. */
 size_t hist_stage_of(struct ui *u, size_t i)
 {
+	if (i == (size_t)HIST_RB_REC || i == (size_t)HIST_RB_APP)
+		i = u->rb_run;
 	if (i < u->nev && i < u->owner_cap && u->ev_owner[i] < u->nstages)
 		return u->ev_owner[i];
 	return u->nstages ? u->nstages - 1 : 0;

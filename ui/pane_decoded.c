@@ -5,13 +5,46 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define DROWS_MAX 2048
+#define DROWS_MAX (1 << 20) /* a 16 KiB record has at most 16,384 lines */
 
-static struct drow drows[DROWS_MAX];
-static bool collapsed[DROWS_MAX];
+static struct drow *drows;
+static bool *collapsed;
+static int *vis;
+static int dcap;
 static const struct event *collapsed_for; /* the event the collapse state belongs to */
+
+/* Room for row n in the row arrays. */
+static bool drows_room(int n)
+{
+	int cap = dcap ? dcap : 256;
+	struct drow *d;
+	bool *c;
+	int *v;
+
+	if (n < dcap)
+		return true;
+	if (n >= DROWS_MAX)
+		return false;
+	while (cap <= n)
+		cap *= 2;
+	d = realloc(drows, (size_t)cap * sizeof *d);
+	if (d)
+		drows = d;
+	c = realloc(collapsed, (size_t)cap * sizeof *c);
+	if (c)
+		collapsed = c;
+	v = realloc(vis, (size_t)cap * sizeof *v);
+	if (v)
+		vis = v;
+	if (!d || !c || !v)
+		return false;
+	memset(collapsed + dcap, 0, (size_t)(cap - dcap) * sizeof *c);
+	dcap = cap;
+	return true;
+}
 
 /* The record (or packet) whose bytes the Wire pane shows. */
 void wire_selection(struct ui *u, struct wire_sel *ws)
@@ -50,7 +83,7 @@ static struct drow *add(int *n, int depth, const char *name, long off, long len,
 static struct drow *add(int *n, int depth, const char *name, long off, long len, const char *fmt, ...)
 {
 	static struct drow scratch;
-	struct drow *r = *n < DROWS_MAX ? &drows[(*n)++] : &scratch;
+	struct drow *r = drows_room(*n) ? &drows[(*n)++] : &scratch;
 	va_list ap;
 
 	memset(r, 0, sizeof *r);
@@ -111,6 +144,25 @@ static int build(struct ui *u)
 	if (!e)
 		return 0;
 	wire_selection(u, &ws);
+	if (e->type == EV_UI_RUN) {
+		const struct hrun *r = (const struct hrun *)e;
+		char sz[32];
+
+		add(&n, 0, "run", -1, -1, "records #%llu to #%llu %s, folded (not kept in memory)",
+		    (unsigned long long)r->first_index, (unsigned long long)(r->first_index + r->count - 1),
+		    dir_name(e->dir) ? dir_name(e->dir) : "");
+		add(&n, 1, "records", -1, -1, "%llu", (unsigned long long)r->count);
+		hist_size(r->wire_bytes, sz, sizeof sz);
+		add(&n, 1, "bytes_on_the_wire", -1, -1, "%llu (%s)", (unsigned long long)r->wire_bytes, sz);
+		add(&n, 1, "tcp_segments", -1, -1, "%llu", (unsigned long long)r->packets);
+		if (!eve) {
+			add(&n, 1, "decrypted", -1, -1, "%llu of %llu", (unsigned long long)r->decrypted,
+			    (unsigned long long)r->count);
+			hist_size(r->plain_bytes, sz, sizeof sz);
+			add(&n, 1, "plaintext_bytes", -1, -1, "%llu (%s)", (unsigned long long)r->plain_bytes, sz);
+		}
+		add(&n, 1, "(how)", -1, -1, "enter in Stages lists the records; selecting one reads it back from the file");
+	}
 	switch (e->type) {
 	case EV_HANDSHAKE: {
 		const struct ev_handshake *h = &e->u.hs;
@@ -159,7 +211,7 @@ static int build(struct ui *u)
 		}
 		add(&n, 0, "application_data", ws.plain ? (long)ws.wlen : -1, ws.plain ? (long)len : -1,
 		    "%zu bytes, decrypted", len);
-		while (s < len && n < DROWS_MAX) {
+		while (s < len && n < DROWS_MAX - 1) {
 			size_t t = s;
 			char line[160];
 			size_t o = 0;
@@ -199,7 +251,8 @@ static int build(struct ui *u)
 	}
 	/* groups, and hiding what a collapsed group holds */
 	if (collapsed_for != e) {
-		memset(collapsed, 0, sizeof collapsed);
+		if (dcap)
+			memset(collapsed, 0, (size_t)dcap * sizeof *collapsed);
 		collapsed_for = e;
 	}
 	for (int i = 0; i < n; i++) {
@@ -229,20 +282,23 @@ int decoded_rows(struct ui *u, struct drow *out, int cap)
 {
 	int n = build(u);
 
+	if (!out)
+		return n;
 	if (n > cap)
 		n = cap;
-	memcpy(out, drows, (size_t)n * sizeof *out);
+	if (n > 0)
+		memcpy(out, drows, (size_t)n * sizeof *out);
 	return n;
 }
 
 /* Visible row index list; returns the count. */
-static int visible(int n, int *vis)
+static int visible(int n, int *out)
 {
 	int m = 0;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && i < dcap; i++)
 		if (!hidden(i))
-			vis[m++] = i;
+			out[m++] = i;
 	return m;
 }
 
@@ -261,7 +317,6 @@ static void publish(struct ui *u, int row)
 /* Draw the tree. */
 static void decoded_draw(struct ui *u, struct pane *p)
 {
-	static int vis[DROWS_MAX];
 	int n = build(u), m, ih = p->h - 2, top;
 	WINDOW *w = p->win;
 
@@ -312,7 +367,6 @@ static void decoded_draw(struct ui *u, struct pane *p)
 /* Movement picks a field; enter folds a group. */
 static bool decoded_key(struct ui *u, struct pane *p, int ch)
 {
-	static int vis[DROWS_MAX];
 	int n = build(u), m = visible(n, vis);
 
 	if (!m)
@@ -339,7 +393,6 @@ static bool decoded_key(struct ui *u, struct pane *p, int ch)
 /* A click picks a field. */
 static void decoded_click(struct ui *u, struct pane *p, int y, int x)
 {
-	static int vis[DROWS_MAX];
 	int n = build(u), m = visible(n, vis);
 
 	(void)x;

@@ -4,23 +4,45 @@
 #include "ui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-enum lrow_kind { LR_STAGE, LR_ITEM, LR_FUTURE };
+enum lrow_kind { LR_STAGE, LR_ITEM, LR_FUTURE, LR_SUB };
 
+/* A row; its text is made when it is drawn (an expanded run can list
+ * millions of records). */
 struct lrow {
 	enum lrow_kind kind;
-	size_t stage;       /* LR_STAGE / LR_ITEM */
-	long ev;            /* LR_ITEM: history index */
-	const char *future; /* LR_FUTURE: expected stage name */
+	uint8_t indent;
 	enum dir dir;
-	int indent;
-	char text[192];
+	size_t stage;       /* LR_STAGE / LR_ITEM / LR_SUB */
+	long ev;            /* LR_ITEM: history index; LR_SUB: the run's */
+	uint64_t sub;       /* LR_SUB: record index; LR_FUTURE: stage number */
+	const char *future; /* LR_FUTURE: expected stage name */
 };
 
-#define LROWS_MAX 4096
+static struct lrow *rows;
+static size_t rows_cap;
 
-static struct lrow rows[LROWS_MAX];
+/* Room for row n; false when out of memory. */
+static bool rows_room(size_t n)
+{
+	if (n < rows_cap)
+		return true;
+	{
+		size_t cap = rows_cap ? rows_cap * 2 : 1024;
+		struct lrow *r;
+
+		while (cap <= n)
+			cap *= 2;
+		r = realloc(rows, cap * sizeof *r);
+		if (!r)
+			return false;
+		rows = r;
+		rows_cap = cap;
+	}
+	return true;
+}
 
 /* "SYN, ACK" style flag names. */
 static void tcp_flags(uint8_t f, char *out, size_t cap)
@@ -41,13 +63,64 @@ static void first_line(const uint8_t *d, size_t n, char *out, size_t cap)
 
 static bool synack_seen, ack_shown; /* per build: the handshake's final ACK */
 
+/* "65,536" */
+static void thousands(uint64_t v, char *out, size_t cap)
+{
+	char d[32];
+	size_t n = (size_t)snprintf(d, sizeof d, "%llu", (unsigned long long)v), o = 0;
+
+	for (size_t i = 0; i < n && o + 2 < cap; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = d[i];
+	}
+	out[o] = '\0';
+}
+
+/* The line of a run: what it folds. */
+static void run_text(struct ui *u, const struct hrun *r, char *text, size_t cap)
+{
+	char n[32], sz[32];
+	bool eve = u->view == VIEW_EAVESDROPPER;
+
+	thousands(r->count, n, sizeof n);
+	hist_size(!eve && r->decrypted == r->count ? r->plain_bytes : r->wire_bytes, sz, sizeof sz);
+	snprintf(text, cap, "%s %s: %s records, %s%s", r->expanded ? glyph(u, G_TRI_DOWN) : glyph(u, G_TRIANGLE),
+		 eve || !r->decrypted ? "encrypted records" : "application data", n, sz,
+		 r->expanded ? "" : " (enter lists them)");
+}
+
+/* The line of record index of run r. */
+static void sub_text(struct ui *u, const struct hrun *r, uint64_t index, char *text, size_t cap)
+{
+	uint64_t k = index - r->first_index;
+	const struct run_rec *x = k < r->nrecs ? &r->recs[k] : NULL;
+	bool eve = u->view == VIEW_EAVESDROPPER;
+
+	if (!x)
+		snprintf(text, cap, "#%llu (read from the file when selected)", (unsigned long long)index);
+	else if ((x->flags & RR_ENC) && (eve || !(x->flags & RR_DEC)))
+		snprintf(text, cap, "#%llu %s %u B, encrypted", (unsigned long long)index,
+			 content_type_name(x->content_type), (unsigned)x->length);
+	else if (x->flags & RR_ENC)
+		snprintf(text, cap, "#%llu %s %u B -> %u B", (unsigned long long)index, content_type_name(x->inner_type),
+			 (unsigned)x->length, (unsigned)x->plain_len);
+	else
+		snprintf(text, cap, "#%llu %s %u B", (unsigned long long)index, content_type_name(x->content_type),
+			 (unsigned)x->length);
+}
+
 /* The row text for one event, or false if the event gets no row. */
-static bool item_text(struct ui *u, const struct event *e, struct lrow *r)
+static bool item_text(struct ui *u, const struct event *e, struct lrow *r, char *text, size_t cap)
 {
 	char f[32], line[64];
 	bool eve = u->view == VIEW_EAVESDROPPER;
 
 	r->indent = 1;
+	if (e->type == EV_UI_RUN) {
+		run_text(u, (const struct hrun *)e, text, cap);
+		return true;
+	}
 	switch (e->type) {
 	case EV_PACKET:
 		if (e->u.packet.payload_len)
@@ -60,19 +133,19 @@ static bool item_text(struct ui *u, const struct event *e, struct lrow *r)
 		else if (!(e->u.packet.tcp_flags & (TH_SYN | TH_FIN | TH_RST)))
 			return false;
 		tcp_flags(e->u.packet.tcp_flags, f, sizeof f);
-		snprintf(r->text, sizeof r->text, "TCP %s", f);
+		snprintf(text, cap, "TCP %s", f);
 		return true;
 	case EV_RECORD: {
 		const struct ev_record *rec = &e->u.record;
 
 		if (rec->encrypted && (eve || !rec->decrypted))
-			snprintf(r->text, sizeof r->text, "%s %u B, encrypted", content_type_name(rec->content_type),
+			snprintf(text, cap, "%s %u B, encrypted", content_type_name(rec->content_type),
 				 (unsigned)rec->length);
 		else if (rec->encrypted)
-			snprintf(r->text, sizeof r->text, "%s %u B -> %s", content_type_name(rec->content_type),
+			snprintf(text, cap, "%s %u B -> %s", content_type_name(rec->content_type),
 				 (unsigned)rec->length, content_type_name(rec->inner_type));
 		else
-			snprintf(r->text, sizeof r->text, "%s %u B", content_type_name(rec->content_type),
+			snprintf(text, cap, "%s %u B", content_type_name(rec->content_type),
 				 (unsigned)rec->length);
 		return true;
 	}
@@ -80,36 +153,77 @@ static bool item_text(struct ui *u, const struct event *e, struct lrow *r)
 		if (e->u.hs.encrypted && eve)
 			return false;
 		r->indent = 2;
-		snprintf(r->text, sizeof r->text, "%s (%zu B)", e->u.hs.msg ? e->u.hs.msg : "handshake", e->u.hs.len);
+		snprintf(text, cap, "%s (%zu B)", e->u.hs.msg ? e->u.hs.msg : "handshake", e->u.hs.len);
 		return true;
 	case EV_APP_DATA:
 		if (eve)
 			return false;
 		r->indent = 2;
 		first_line(e->u.app.data, e->u.app.len, line, sizeof line);
-		snprintf(r->text, sizeof r->text, "\"%s\"", line);
+		snprintf(text, cap, "\"%s\"", line);
 		return true;
 	case EV_ALERT:
 		if (e->u.alert.encrypted && eve)
 			return false;
 		r->indent = 2;
-		snprintf(r->text, sizeof r->text, "alert %s %s", e->u.alert.level_name ? e->u.alert.level_name : "",
+		snprintf(text, cap, "alert %s %s", e->u.alert.level_name ? e->u.alert.level_name : "",
 			 e->u.alert.desc_name ? e->u.alert.desc_name : "");
 		return true;
 	case EV_CCS:
 		r->indent = 2;
-		snprintf(r->text, sizeof r->text, "change_cipher_spec");
+		snprintf(text, cap, "change_cipher_spec");
 		return true;
 	case EV_ERROR:
-		snprintf(r->text, sizeof r->text, "! %s", e->u.error.text ? e->u.error.text : "error");
+		snprintf(text, cap, "! %s", e->u.error.text ? e->u.error.text : "error");
 		return true;
 	case EV_NOTE:
 		if (!e->u.note.level || strcmp(e->u.note.level, "warning"))
 			return false;
-		snprintf(r->text, sizeof r->text, "! %s", e->u.note.text ? e->u.note.text : "");
+		snprintf(text, cap, "! %s", e->u.note.text ? e->u.note.text : "");
 		return true;
 	default:
 		return false;
+	}
+}
+
+#define LROWS_MAX (INT_MAX / 2)
+
+/* The text of a row, made when it is drawn. */
+static void row_text(struct ui *u, const struct lrow *r, char *text, size_t cap)
+{
+	struct lrow tmp = *r;
+
+	text[0] = '\0';
+	switch (r->kind) {
+	case LR_STAGE: {
+		const struct stage *st = &u->stages[r->stage];
+		bool held = u->pend_ok && st->ev_stage != SIZE_MAX && u->ev[st->ev_stage]->u.stage.index == u->pend_index;
+
+		snprintf(text, cap, "%zu %s%s", r->stage + 1, st->title, held ? " (held)" : "");
+		break;
+	}
+	case LR_FUTURE: {
+		const struct explain *ex = explain_find(r->future, hist_version(u));
+
+		snprintf(text, cap, "%llu %s", (unsigned long long)r->sub, ex ? ex->title : r->future);
+		break;
+	}
+	case LR_SUB: {
+		const struct hrun *run = hist_run(u, (size_t)r->ev);
+
+		if (run)
+			sub_text(u, run, r->sub, text, cap);
+		break;
+	}
+	case LR_ITEM: {
+		const struct event *e = hist_get(u, (size_t)r->ev);
+
+		synack_seen = true; /* the row exists: its text regardless of order */
+		ack_shown = false;
+		if (e)
+			item_text(u, e, &tmp, text, cap);
+		break;
+	}
 	}
 }
 
@@ -119,24 +233,33 @@ static int build(struct ui *u)
 	int n = 0;
 	const char *const *x;
 	size_t last_exp = 0;
+	char scratch[192];
 
 	synack_seen = ack_shown = false;
 	for (size_t s = 0; s < u->nstages && n < LROWS_MAX; s++) {
 		const struct stage *st = &u->stages[s];
-		bool held = u->pend_ok && st->ev_stage != SIZE_MAX && u->ev[st->ev_stage]->u.stage.index == u->pend_index;
 
+		if (!rows_room((size_t)n))
+			return n;
 		rows[n] = (struct lrow){ .kind = LR_STAGE, .stage = s, .ev = -1, .dir = st->dir };
-		snprintf(rows[n].text, sizeof rows[n].text, "%zu %s%s", s + 1, st->title,
-			 held ? " (held)" : "");
 		n++;
 		for (size_t i = st->first; i < st->end && n < LROWS_MAX; i++) {
 			const struct event *e = hist_get(u, i);
+			const struct hrun *run;
 
-			if (!e || e->type == EV_STAGE || !hist_in_stage(u, i, s))
+			if (!e || e->type == EV_STAGE || !hist_in_stage(u, i, s) || !rows_room((size_t)n))
 				continue;
 			rows[n] = (struct lrow){ .kind = LR_ITEM, .stage = s, .ev = (long)i, .dir = e->dir };
-			if (item_text(u, e, &rows[n]))
-				n++;
+			if (!item_text(u, e, &rows[n], scratch, sizeof scratch))
+				continue;
+			n++;
+			run = e->type == EV_UI_RUN ? (const struct hrun *)e : NULL;
+			for (uint64_t k = 0; run && run->expanded && k < run->count && n < LROWS_MAX; k++) {
+				if (!rows_room((size_t)n))
+					break;
+				rows[n++] = (struct lrow){ .kind = LR_SUB, .stage = s, .ev = (long)i, .dir = e->dir,
+							   .indent = 2, .sub = run->first_index + k };
+			}
 		}
 	}
 	if (u->opts.engine.mode == ENGINE_REPLAY || u->eng_done)
@@ -146,14 +269,11 @@ static int build(struct ui *u)
 	for (size_t i = 0; x[i]; i++)
 		if (hist_stage_reached(u, x[i]))
 			last_exp = i + 1;
-	for (size_t i = last_exp; x[i] && n < LROWS_MAX; i++) {
-		const struct explain *ex = explain_find(x[i], hist_version(u));
-
-		rows[n] = (struct lrow){ .kind = LR_FUTURE, .ev = -1, .future = x[i], .dir = DIR_C2S };
+	for (size_t i = last_exp; x[i] && n < LROWS_MAX && rows_room((size_t)n); i++) {
+		rows[n] = (struct lrow){ .kind = LR_FUTURE, .ev = -1, .future = x[i], .dir = DIR_C2S,
+					 .sub = u->nstages + (i - last_exp) + 1 };
 		if (strstr(x[i], "server") || !strcmp(x[i], "http_response") || !strcmp(x[i], "new_session_ticket"))
 			rows[n].dir = DIR_S2C;
-		snprintf(rows[n].text, sizeof rows[n].text, "%zu %s", u->nstages + (i - last_exp) + 1,
-			 ex ? ex->title : x[i]);
 		n++;
 	}
 	return n;
@@ -173,7 +293,15 @@ static void select_row(struct ui *u, struct pane *p, int nrows)
 		u->sel_stage = r->stage;
 		u->follow = r->stage + 1 >= u->nstages;
 	}
-	if (r->kind == LR_ITEM) {
+	if (r->kind == LR_SUB) {
+		/* a folded record: read it back from the capture */
+		if (!(u->rb_ok && u->rb_run == (size_t)r->ev && u->rb_index == r->sub && u->sel_ev == HIST_RB_REC)) {
+			u->sel_field = -1;
+			u->wire_cur = -1;
+			u->wire_match = -1;
+			u->sel_ev = hist_readback(u, (size_t)r->ev, r->sub) == 0 ? HIST_RB_REC : r->ev;
+		}
+	} else if (r->kind == LR_ITEM) {
 		if (u->sel_ev != r->ev) {
 			u->sel_ev = r->ev;
 			u->sel_field = -1;
@@ -183,6 +311,9 @@ static void select_row(struct ui *u, struct pane *p, int nrows)
 	} else {
 		/* a stage header shows its first item */
 		long ev = p->cur + 1 < nrows && rows[p->cur + 1].kind == LR_ITEM ? rows[p->cur + 1].ev : -1;
+
+		if (ev >= 0 && hist_run(u, (size_t)ev)) /* a run: nothing to show from a stage header */
+			ev = -1;
 
 		/* a stage with nothing yet (held at its gate): what came just before */
 		for (int i = p->cur - 1; ev < 0 && i >= 0; i--)
@@ -229,6 +360,9 @@ static void draw_row(struct ui *u, struct pane *p, int y, const struct lrow *r, 
 	bool cur_stage = r->kind == LR_STAGE && r->stage + 1 == u->nstages && !u->eng_done;
 	attr_t a = r->kind == LR_FUTURE ? draw_attr(u, R_DIM) : cur_stage ? draw_attr(u, R_CURRENT) : A_NORMAL;
 	int x = 2;
+	char text[192];
+
+	row_text(u, r, text, sizeof text);
 
 	if (sel)
 		a |= A_REVERSE;
@@ -237,7 +371,7 @@ static void draw_row(struct ui *u, struct pane *p, int y, const struct lrow *r, 
 	if (inner < 8)
 		return;
 	if (r->kind == LR_STAGE || r->kind == LR_FUTURE) {
-		int tl = (int)strlen(r->text), fill;
+		int tl = (int)strlen(text), fill;
 		bool s2c = r->dir == DIR_S2C;
 
 		if (tl > inner - 6)
@@ -250,7 +384,7 @@ static void draw_row(struct ui *u, struct pane *p, int y, const struct lrow *r, 
 		waddstr(w, glyph(u, G_HLINE));
 		waddstr(w, " ");
 		wattroff(w, a);
-		draw_str(w, y, getcurx(w), tl, r->text, a | (r->kind == LR_STAGE ? A_BOLD : 0));
+		draw_str(w, y, getcurx(w), tl, text, a | (r->kind == LR_STAGE ? A_BOLD : 0));
 		wattron(w, a);
 		waddstr(w, " ");
 		for (int i = 0; i < fill - (s2c ? 0 : 1); i++)
@@ -261,16 +395,16 @@ static void draw_row(struct ui *u, struct pane *p, int y, const struct lrow *r, 
 		return;
 	}
 	{
-		int tl = (int)strlen(r->text), ind = 1 + 2 * r->indent;
+		int tl = (int)strlen(text), ind = 1 + 2 * r->indent;
 		int maxw = inner - ind - 1;
 		attr_t ia = sel ? A_REVERSE : A_NORMAL;
 
 		if (tl > maxw)
 			tl = maxw;
 		if (r->dir == DIR_S2C)
-			draw_str(w, y, x + 1 + inner - ind - tl, tl, r->text, ia | (u->color ? COLOR_PAIR(R_SERVER) : 0));
+			draw_str(w, y, x + 1 + inner - ind - tl, tl, text, ia | (u->color ? COLOR_PAIR(R_SERVER) : 0));
 		else
-			draw_str(w, y, x + 1 + ind, tl, r->text, ia | (u->color ? COLOR_PAIR(R_CLIENT) : 0));
+			draw_str(w, y, x + 1 + ind, tl, text, ia | (u->color ? COLOR_PAIR(R_CLIENT) : 0));
 	}
 }
 
@@ -297,6 +431,16 @@ static bool ladder_key(struct ui *u, struct pane *p, int ch)
 	int n = build(u);
 
 	p->nrows = n;
+	if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && p->cur >= 0 && p->cur < n &&
+	    rows[p->cur].kind == LR_ITEM) {
+		struct hrun *run = hist_run(u, (size_t)rows[p->cur].ev);
+
+		if (!run)
+			return false;
+		run->expanded = !run->expanded;
+		u->follow = false;
+		return true;
+	}
 	if (!pane_list_key(p, ch))
 		return false;
 	/* future stages cannot be selected */

@@ -6,6 +6,7 @@
 #include "ui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Bytes per hex line that fit the inner width. */
@@ -198,8 +199,19 @@ static void wire_draw(struct ui *u, struct pane *p)
 /* Select the deepest decoded field holding the cursor byte. */
 static void pick_field(struct ui *u)
 {
-	static struct drow rows[2048];
-	int n = decoded_rows(u, rows, 2048), best = -1;
+	static struct drow *rows;
+	static int cap;
+	int n = decoded_rows(u, NULL, 0), best = -1;
+
+	if (n > cap) {
+		struct drow *r = realloc(rows, (size_t)n * sizeof *r);
+
+		if (!r)
+			return;
+		rows = r;
+		cap = n;
+	}
+	n = decoded_rows(u, rows, cap);
 
 	for (int i = 0; i < n; i++)
 		if (rows[i].off >= 0 && u->wire_cur >= rows[i].off && u->wire_cur < rows[i].off + rows[i].len &&

@@ -354,8 +354,24 @@ static void draw_status(struct ui *u)
 	if (sv && strstr(suite, " ("))
 		*strstr(suite, " (") = '\0';
 
-	snprintf(line, sizeof line, " tlsviz | %s | %s | stage %zu of %zu | %s %s %s | %s %s %s ",
-		 u->opts.engine.mode == ENGINE_REPLAY ? "replay" : u->step ? "step" : "run",
+	char mode[64];
+
+	snprintf(mode, sizeof mode, "%s", u->opts.engine.mode == ENGINE_REPLAY ? "replay" : u->step ? "step" : "run");
+	if (u->opts.engine.mode == ENGINE_REPLAY && st->bytes_total) {
+		/* the file is indexed in the background: how far */
+		uint64_t done = u->eng_done ? st->bytes_total : st->bytes_done;
+		int pct = (int)(done >= st->bytes_total ? 100 : done * 100 / st->bytes_total);
+		char bar[11];
+
+		for (int i = 0; i < 10; i++)
+			bar[i] = i < pct / 10 ? '#' : '.';
+		bar[10] = '\0';
+		if (u->eng_done)
+			snprintf(mode, sizeof mode, "replay, indexed 100 %%");
+		else
+			snprintf(mode, sizeof mode, "replay, indexing [%s] %3d %%", bar, pct);
+	}
+	snprintf(line, sizeof line, " tlsviz | %s | %s | stage %zu of %zu | %s %s %s | %s %s %s ", mode,
 		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper",
 		 u->nstages ? u->sel_stage + 1 : 0, total < u->nstages ? u->nstages : total,
 		 hist_version(u) == 0x0303 ? "TLS 1.2" : hist_version(u) == 0x0304 ? "TLS 1.3" : st->version[0] ? st->version : "TLS ?",
@@ -630,7 +646,17 @@ static void engine_pump(struct ui *u)
 
 	if (!u->eng || u->eng_done)
 		return;
-	rc = engine_poll(u->eng, 256);
+	if (u->opts.engine.mode == ENGINE_REPLAY) {
+		/* index the file in slices of ~10 ms; a key waiting ends the slice */
+		uint64_t t0 = event_now_us();
+		struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
+
+		do
+			rc = engine_poll(u->eng, 8);
+		while (rc > 0 && event_now_us() - t0 < 10000 && poll(&in, 1, 0) == 0);
+	} else {
+		rc = engine_poll(u->eng, 256);
+	}
 	if (rc <= 0) {
 		u->eng_done = true;
 		u->redraw = true;

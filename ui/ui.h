@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "tui.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,37 @@ enum role {
 	R_SERVER,
 	R_WARN,
 	R_NROLES
+};
+
+/* Bulk records are not kept: after the first HIST_KEEP_APP application data
+ * records of a run in one direction, the rest of the run (records, their
+ * plaintext, the TCP segments and ACKs carrying them) folds into one history
+ * entry, a run, with a compact line per record; a record's bytes are read
+ * back from the capture (engine_record) when the user selects it. */
+#define HIST_KEEP_APP 8
+#define EV_UI_RUN ((enum ev_type)100)
+/* History "indices" of the record read back and its application data. */
+#define HIST_RB_REC ((long)(LONG_MAX - 1))
+#define HIST_RB_APP ((long)(LONG_MAX - 2))
+
+/* One folded record: enough for its ladder line. */
+struct run_rec {
+	uint16_t length;     /* fragment length */
+	uint16_t plain_len;
+	uint8_t content_type, inner_type;
+	uint8_t flags;       /* RR_ENC, RR_DEC, RR_AUTHFAIL */
+};
+enum { RR_ENC = 1, RR_DEC = 2, RR_AUTHFAIL = 4 };
+
+/* A run of folded bulk records of one connection and direction. */
+struct hrun {
+	struct event ev;          /* type EV_UI_RUN, conn, dir, ts of the first record */
+	uint64_t first_index;     /* record index of the first folded record */
+	uint64_t count;           /* records folded */
+	uint64_t wire_bytes, plain_bytes, packets, decrypted;
+	struct run_rec *recs;     /* the first nrecs records (a global cap bounds them) */
+	size_t nrecs, cap;
+	bool expanded;            /* the ladder lists its records */
 };
 
 /* A stage of the selected connection: an EV_STAGE (live) or a flight (replay). */
@@ -93,6 +125,15 @@ struct ui {
 	struct event **ev;
 	size_t nev, cap;
 	size_t dropped;
+	struct hconn *hc;   /* folding state per connection id */
+	size_t nhc;
+	size_t run_recs;    /* run_rec lines held by all runs */
+	/* the record read back for the selection (HIST_RB_REC / HIST_RB_APP) */
+	struct event *rb_rec, *rb_app;
+	size_t rb_run;      /* its run (history index) */
+	uint64_t rb_index;  /* its record index */
+	bool rb_ok;
+	bool rb_failed;     /* rb_run/rb_index could not be read back */
 	bool dirty;         /* stages need rebuilding */
 	bool redraw;
 	bool keyed;         /* a key arrived: draw now */
@@ -169,6 +210,13 @@ size_t hist_total_stages(struct ui *u);
 bool hist_stage_reached(struct ui *u, const char *name);
 /* Events up to and including the selected stage (for browsing back). */
 size_t hist_horizon(struct ui *u);
+/* The run at history index i, or NULL. */
+struct hrun *hist_run(struct ui *u, size_t i);
+/* Read record index of run i back from the capture into the selection
+ * (HIST_RB_REC); 0 or <0 with a message shown. */
+int hist_readback(struct ui *u, size_t run, uint64_t index);
+/* "1.0 GB" style size. */
+void hist_size(uint64_t n, char *out, size_t cap);
 
 /* ---- draw.c ---- */
 void draw_init(struct ui *u);
