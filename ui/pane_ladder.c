@@ -85,9 +85,8 @@ static void run_text(struct ui *u, const struct hrun *r, char *text, size_t cap)
 
 	thousands(r->count, n, sizeof n);
 	hist_size(!eve && r->decrypted == r->count ? r->plain_bytes : r->wire_bytes, sz, sizeof sz);
-	snprintf(text, cap, "%s %s: %s records, %s%s", r->expanded ? glyph(u, G_TRI_DOWN) : glyph(u, G_TRIANGLE),
-		 eve || !r->decrypted ? "encrypted records" : "application data", n, sz,
-		 r->expanded ? "" : " (enter lists them)");
+	snprintf(text, cap, "%s %s: %s records, %s", r->expanded ? glyph(u, G_TRI_DOWN) : glyph(u, G_TRIANGLE),
+		 eve || !r->decrypted ? "encrypted" : "application data", n, sz);
 }
 
 /* The line of record index of run r. */
