@@ -134,14 +134,14 @@ row "unreadable RSA key (nobody)" 2 'locked.key: Permission denied' \
 	-- "${AS_NOBODY[@]}" "$TLSVIZ" replay "$PUB/open.pcapng" --rsa-key "$PUB/locked.key" --batch
 
 # ---- outputs that cannot be written ----
-row "record -w into /proc" 2 '/proc/x.pcapng: cannot create' \
+row "record -w into /proc" 2 '/proc/x.pcapng.*(cannot create|No such file)|cannot create.*/proc/x.pcapng' \
 	-- "$TLSVIZ" record -w /proc/x.pcapng
 compgen -G '/proc/x.pcapng*' >/dev/null && fail "record -w left /proc/x.pcapng* behind" ||
 	pass "record -w into /proc left nothing"
 mkdir "$PUB/rootonly" && chmod 755 "$PUB/rootonly"
 row "record -w into a root-owned directory (nobody)" 2 'rootonly/x.pcapng: .*Permission denied' --in "$PUB/rootonly" \
 	-- "${AS_NOBODY[@]}" "$TLSVIZ" record -w "$PUB/rootonly/x.pcapng"
-row "record -w onto a directory" 2 "$PUB/rootonly: is a directory" --in "$PUB/rootonly" \
+row "record -w onto a directory" 2 "$PUB/rootonly:? is a directory" --in "$PUB/rootonly" \
 	-- "$TLSVIZ" record -w "$PUB/rootonly"
 row "export-plaintext into a root-owned directory (nobody)" 2 'export-plaintext: .*rootonly' --in "$PUB/rootonly" \
 	-- "${AS_NOBODY[@]}" "$TLSVIZ" replay "$PUB/open.pcapng" --export-plaintext "$PUB/rootonly" --batch
@@ -156,9 +156,7 @@ row "JSON output to a full device" 1 'writing JSON output failed' \
 	-- bash -c '"$0" replay "$1" --keylog "$2" --batch --json >/dev/full' "$TLSVIZ" "$T13.pcapng" "$T13.keys"
 
 # ---- usage ----
-# There is no --scenario option yet (tlsviz --help has none): an unknown
-# scenario is therefore refused as an unknown option, exit 2.
-row "unknown scenario" 2 "unknown option '--scenario'|unknown scenario 'nope'" \
+row "unknown scenario" 2 "--scenario: unknown scenario 'nope' \\(one of: tls13" \
 	-- "$TLSVIZ" live --batch --scenario nope
 row "port not a number" 2 "'abc' is not a port number" -- "$TLSVIZ" live --batch --port abc
 row "port 0" 2 "'0' is not a port number" -- "$TLSVIZ" live --batch --port 0
