@@ -694,7 +694,7 @@ static int run(struct ui *u)
 	cs = nl_langinfo(CODESET);
 	u->ascii = u->opts.ascii || !cs || strcmp(cs, "UTF-8");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "tlsviz: the interactive view needs a terminal (try --text or --json)\n");
+		fprintf(stderr, "tlsviz: the interactive view needs a terminal (use --batch for text, or --batch --json)\n");
 		return 2;
 	}
 	g_have_tio = tcgetattr(STDIN_FILENO, &g_saved_tio) == 0;
@@ -728,7 +728,10 @@ static int run(struct ui *u)
 	u->redraw = true;
 
 	unsigned ticks = 0;
-	uint64_t last_draw = 0;
+	uint64_t last_draw = 0, key_t0 = 0;
+	/* TLSVIZ_TIMING=FILE: append each keypress-to-redraw time in microseconds */
+	const char *tpath = getenv("TLSVIZ_TIMING");
+	FILE *timing = tpath && *tpath ? fopen(tpath, "a") : NULL;
 
 	while (!u->quit && !g_stop) {
 		struct pollfd pfd[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
@@ -742,12 +745,20 @@ static int run(struct ui *u)
 			hist_rebuild(u);
 			draw_all(u);
 			last_draw = event_now_us();
+			if (timing && key_t0) {
+				/* keypress-to-redraw, for bench/keypress.sh */
+				fprintf(timing, "%llu\n", (unsigned long long)(last_draw - key_t0));
+				fflush(timing);
+			}
+			key_t0 = 0;
 		}
 		if (u->eng && !u->eng_done)
 			pfd[1].fd = engine_fd(u->eng);
 		if (poll(pfd, 2, u->eng && !u->eng_done ? 30 : 250) < 0 && errno != EINTR)
 			break;
 		while ((ch = getch()) != ERR) {
+			if (!key_t0)
+				key_t0 = event_now_us();
 			handle_key(u, ch);
 			u->keyed = true;
 		}
@@ -755,6 +766,8 @@ static int run(struct ui *u)
 		if (u->eng && !u->eng_done && ++ticks % 16 == 0)
 			u->redraw = true; /* the status facts may change without an event */
 	}
+	if (timing)
+		fclose(timing);
 	u->exit_code = g_stop ? 128 + g_stop : 0;
 	return u->exit_code;
 }
