@@ -12,7 +12,9 @@
 # it was within 1 s (e.g. G in a pane already at its end) is counted apart,
 # not as a latency. The figure
 # includes tmux's own relay and one poll interval (a capture-pane call, a
-# few ms), so it is an upper bound on tlsviz's own redraw time.
+# few ms), so it is an upper bound on tlsviz's own redraw time. The TUI's
+# own figure comes from TLSVIZ_TIMING (tlsviz(1)): the microseconds from
+# reading each key to the end of the redraw it caused, printed too.
 #
 # Usage: bench/keypress.sh [--records N] [--samples N] [--keep DIR]
 #   TLSVIZ=path/to/tlsviz (default build/tlsviz of the source tree)
@@ -46,6 +48,7 @@ cleanup() { tmux -L "$SOCK" kill-server 2>/dev/null || true; [ -n "$keep" ] || r
 trap cleanup EXIT
 
 frag=512
+rm -f "$tmp/timing"
 if [ ! -s "$tmp/kp.pcapng" ]; then
 	bench_capture aes128gcm $((records * frag)) "$tmp/www" "$tmp/kp" "$src" "$frag"
 fi
@@ -55,7 +58,7 @@ echo "capture: $(stat -c %s "$tmp/kp.pcapng") bytes, $nrec TLS records (tlsviz -
 tm() { tmux -L "$SOCK" "$@"; }
 snap() { tm capture-pane -p -t kp; }
 tm -f /dev/null new-session -d -s kp -x 120 -y 40 \
-	"env TERM=screen LANG=C.UTF-8 $TLSVIZ replay $tmp/kp.pcapng --keylog $tmp/kp.keys"
+	"env TERM=screen LANG=C.UTF-8 TLSVIZ_TIMING=$tmp/timing $TLSVIZ replay $tmp/kp.pcapng --keylog $tmp/kp.keys"
 t0=$(date +%s%N)
 until snap | grep -q '^ tlsviz | '; do
 	[ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 60000 ] || { echo "bench: TUI did not start" >&2; snap; exit 1; }
@@ -95,3 +98,8 @@ for k in $(printf '%s\n' "${keys[@]}" | awk '!seen[$0]++'); do
 	grep -q "^$k " "$tmp/lat" && echo "  $k: median $(awk -v k="$k" '$1 == k {print $2}' "$tmp/lat" | pct 0.5) ms"
 done
 echo "one capture-pane poll costs $poll us (included above)"
+if [ -s "$tmp/timing" ]; then
+	echo "inside tlsviz (TLSVIZ_TIMING, $(grep -c . "$tmp/timing") keys): median $(pct 0.5 <"$tmp/timing") ms, p95 $(pct 0.95 <"$tmp/timing") ms, max $(pct 1.0 <"$tmp/timing") ms"
+else
+	echo "inside tlsviz: no TLSVIZ_TIMING figures (this tlsviz does not write them)"
+fi
