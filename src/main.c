@@ -210,7 +210,8 @@ static void print_help(FILE *out)
 	for (const struct scenario *s = scenarios; s->name; s++)
 		fprintf(out, "  %-16s %s\n", s->name, s->help);
 	fputs("\nWith no command, tlsviz opens the TUI on a live TLS 1.3 session.\n"
-	      "Exit status: 0 success, 1 the session or output failed, 2 bad usage or unusable input.\n"
+	      "Exit status: 0 success, 1 the session failed or output failed midway, 2 bad usage or an\n"
+	      "unusable file (input, key or output path).\n"
 	      "See tlsviz(1) for the JSON Lines schema and the TUI keys.\n",
 	      out);
 }
