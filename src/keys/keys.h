@@ -174,6 +174,11 @@ int protect_init_tls12(struct protect *p, const struct suite *s,
  * MAC fails (out then holds nothing meaningful). */
 int protect_open(struct protect *p, const uint8_t hdr[5], const uint8_t *frag,
 		 size_t len, uint8_t *out, size_t cap, struct protect_result *res);
+/* protect_open with an explicit sequence number; p is not changed (several
+ * threads may open records with the same keys at once). */
+int protect_open_seq(const struct protect *p, uint64_t seq, const uint8_t hdr[5],
+		     const uint8_t *frag, size_t len, uint8_t *out, size_t cap,
+		     struct protect_result *res);
 /* Encrypt one record (tests and the tamper scenario): writes the fragment
  * into out, returns its length. TLS 1.3: inner_type is appended. */
 int protect_seal(struct protect *p, uint8_t content_type, const uint8_t *plain,

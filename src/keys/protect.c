@@ -235,7 +235,7 @@ int protect_init_tls12(struct protect *p, const struct suite *s,
 }
 
 /* TLS 1.3: decrypt, then strip zero padding and take the inner type. */
-static int open_tls13(struct protect *p, uint64_t seq, const uint8_t hdr[5],
+static int open_tls13(const struct protect *p, uint64_t seq, const uint8_t hdr[5],
 		      const uint8_t *frag, size_t len, uint8_t *out,
 		      struct protect_result *res)
 {
@@ -260,7 +260,7 @@ static int open_tls13(struct protect *p, uint64_t seq, const uint8_t hdr[5],
 }
 
 /* TLS 1.2 AEAD: explicit nonce for AES-GCM/CCM, none for ChaCha20-Poly1305. */
-static int open_tls12_aead(struct protect *p, uint64_t seq, const uint8_t hdr[5],
+static int open_tls12_aead(const struct protect *p, uint64_t seq, const uint8_t hdr[5],
 			   const uint8_t *frag, size_t len, uint8_t *out,
 			   struct protect_result *res)
 {
@@ -305,7 +305,7 @@ static int cbc_padding(const uint8_t *dec, size_t n, size_t mac_len)
 }
 
 /* TLS 1.2 CBC, MAC-then-encrypt or encrypt-then-MAC. */
-static int open_tls12_cbc(struct protect *p, uint64_t seq, const uint8_t hdr[5],
+static int open_tls12_cbc(const struct protect *p, uint64_t seq, const uint8_t hdr[5],
 			  const uint8_t *frag, size_t len, uint8_t *out,
 			  struct protect_result *res)
 {
@@ -359,7 +359,7 @@ static int open_tls12_cbc(struct protect *p, uint64_t seq, const uint8_t hdr[5],
 }
 
 /* NULL cipher: content || MAC. */
-static int open_tls12_null(struct protect *p, uint64_t seq, const uint8_t hdr[5],
+static int open_tls12_null(const struct protect *p, uint64_t seq, const uint8_t hdr[5],
 			   const uint8_t *frag, size_t len, uint8_t *out,
 			   struct protect_result *res)
 {
@@ -387,7 +387,6 @@ int protect_open(struct protect *p, const uint8_t hdr[5], const uint8_t *frag,
 		 size_t len, uint8_t *out, size_t cap, struct protect_result *res)
 {
 	uint64_t seq;
-	int rc;
 
 	ENSURE(p && p->suite && hdr && res, ERR_INTERNAL, "protect_open: not initialised");
 	memset(res, 0, sizeof *res);
@@ -398,6 +397,25 @@ int protect_open(struct protect *p, const uint8_t hdr[5], const uint8_t *frag,
 	ENSURE(cap >= len && (len == 0 || out), ERR_NOMEM,
 	       "protect_open: output of %zu bytes cannot hold %zu", cap, len);
 	seq = p->seq++;
+	return protect_open_seq(p, seq, hdr, frag, len, out, cap, res);
+}
+
+/* Decrypt and authenticate one record with an explicit sequence number,
+ * leaving p untouched (worker threads share one struct protect). */
+int protect_open_seq(const struct protect *p, uint64_t seq, const uint8_t hdr[5],
+		     const uint8_t *frag, size_t len, uint8_t *out, size_t cap,
+		     struct protect_result *res)
+{
+	int rc;
+
+	ENSURE(p && p->suite && hdr && res, ERR_INTERNAL, "protect_open: not initialised");
+	memset(res, 0, sizeof *res);
+	res->inner_type = hdr[0];
+	ENSURE(len <= MAX_FRAG, ERR_LENGTH, "record: fragment of %zu bytes exceeds %u",
+	       len, MAX_FRAG);
+	ENSURE(len == 0 || frag, ERR_INTERNAL, "protect_open: no fragment");
+	ENSURE(cap >= len && (len == 0 || out), ERR_NOMEM,
+	       "protect_open: output of %zu bytes cannot hold %zu", cap, len);
 	if (p->version == 0x0304)
 		rc = open_tls13(p, seq, hdr, frag, len, out, res);
 	else if (is_aead(p->suite->cipher))

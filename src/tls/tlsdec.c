@@ -8,12 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Per-feed context handed to the record layer. */
-struct feed_ctx {
-	struct tlsdec *d;
-	enum dir dir;
-};
+#include <unistd.h>
 
 /* Stamp and deliver one event. */
 void tlsdec_emit(struct tlsdec *d, enum dir dir, struct event *ev)
@@ -301,8 +296,9 @@ static void dec_enter_protected(struct tlsdec *d, enum dir dir, struct dirst *st
 		tlskeys_reset_dir(st, PH_HS);
 }
 
-/* One complete record from the record layer. */
-static void dec_record(struct tlsdec *d, enum dir dir, const struct record_view *r)
+/* One complete record from the record layer (pre: opened in advance). */
+void tlsdec_record(struct tlsdec *d, enum dir dir, const struct record_view *r,
+		   const struct tlsdec_pre *pre)
 {
 	struct dirst *st = tlsdec_dir(d, dir);
 	struct event ev;
@@ -335,14 +331,20 @@ static void dec_record(struct tlsdec *d, enum dir dir, const struct record_view 
 
 		memset(&res, 0, sizeof res);
 		rec->encrypted = true;
-		rc = tlskeys_open(d, dir, r->bytes, frag, r->length, &res, &why);
+		if (pre) {
+			rc = pre->rc;
+			res = pre->res;
+			tlskeys_opened(d, dir);
+		} else {
+			rc = tlskeys_open(d, dir, r->bytes, frag, r->length, &res, &why);
+		}
 		plain = NULL;
 		plen = 0;
 		if (rc == 0) {
 			bool cbc_mac_inside = d->hi.suite && d->hi.suite->cipher == CIPHER_AES_CBC && !d->hi.etm;
 
 			rec->decrypted = true;
-			plain = d->plain;
+			plain = pre ? pre->plain : d->plain;
 			plen = res.plain_len;
 			inner = res.inner_type;
 			if (res.nonce_len) {
@@ -404,14 +406,14 @@ static void dec_record(struct tlsdec *d, enum dir dir, const struct record_view 
 /* Record-layer callbacks. */
 static void dec_record_cb(void *ctx, const struct record_view *r)
 {
-	struct feed_ctx *f = ctx;
+	struct tlsdec_feed_ctx *f = ctx;
 
-	dec_record(f->d, f->dir, r);
+	tlsdec_record(f->d, f->dir, r, NULL);
 }
 
 static void dec_record_err_cb(void *ctx, int code, uint64_t off)
 {
-	struct feed_ctx *f = ctx;
+	struct tlsdec_feed_ctx *f = ctx;
 
 	tlsdec_error(f->d, f->dir, code, off);
 }
@@ -420,12 +422,14 @@ static void dec_record_err_cb(void *ctx, int code, uint64_t off)
 int tlsdec_feed(struct tlsdec *d, enum dir dir, const uint8_t *data, size_t len,
 		uint64_t stream_off, uint64_t ts_us)
 {
-	struct feed_ctx f = { d, dir };
+	struct tlsdec_feed_ctx f = { d, dir };
 	struct record_sink sink = { dec_record_cb, dec_record_err_cb, &f };
 
 	ENSURE(d && (dir == DIR_C2S || dir == DIR_S2C), ERR_USAGE, "tlsdec_feed: bad direction");
 	ENSURE(data || len == 0, ERR_USAGE, "tlsdec_feed: no data");
 	d->ts = ts_us;
+	if (d->par > 1 && tlspar_feed(d, dir, data, len, stream_off))
+		return 0;
 	record_stream_feed(&tlsdec_dir(d, dir)->rs, data, len, stream_off, &sink);
 	return 0;
 }
@@ -482,7 +486,35 @@ void tlsdec_free(struct tlsdec *d)
 	memset(d->ms, 0, sizeof d->ms);
 	memset(&d->kb, 0, sizeof d->kb);
 	memset(d->plain, 0, sizeof d->plain);
+	if (d->par > 1)
+		tlspar_release();
 	free(d);
+}
+
+/* Open application-data records on nthreads threads (0: TLSVIZ_THREADS, else
+ * the CPU count; at most 4; 1: sequential). Events stay those of the
+ * sequential decoder. */
+void tlsdec_set_parallel(struct tlsdec *d, unsigned nthreads)
+{
+	const char *env = getenv("TLSVIZ_THREADS");
+
+	if (!d || d->par > 1)
+		return;
+	if (nthreads == 0 && env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+
+		nthreads = *end == 0 && v >= 1 ? (unsigned)(v > 4 ? 4 : v) : 1;
+	}
+	if (nthreads == 0) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+		nthreads = c > 1 ? (unsigned)(c > 4 ? 4 : c) : 1;
+	}
+	if (nthreads > 4)
+		nthreads = 4;
+	if (nthreads > 1 && tlspar_acquire(nthreads) == 0)
+		d->par = nthreads;
 }
 
 /* Negotiated version, suite and group for status lines. */

@@ -51,6 +51,7 @@ struct tlsdec {
 	bool hrr_pending;        /* HRR seen, the second ClientHello not yet */
 	bool ee_seen;
 	uint64_t cur_rec_off;    /* stream offset of the record being decoded */
+	unsigned par;            /* threads opening records (> 1: holds a pool reference) */
 	/* TLS 1.2 */
 	bool have_ms, have_kb;
 	uint8_t ms[48];
@@ -75,6 +76,23 @@ static inline struct dirst *tlsdec_dir(struct tlsdec *d, enum dir dir)
 	return &d->d[dir == DIR_S2C ? 1 : 0];
 }
 
+/* Per-feed context handed to the record layer. */
+struct tlsdec_feed_ctx {
+	struct tlsdec *d;
+	enum dir dir;
+};
+
+/* A record opened in advance by the pool: what tlskeys_open would have returned. */
+struct tlsdec_pre {
+	int rc;
+	struct protect_result res;
+	const uint8_t *plain;
+};
+
+/* Decode one complete record now; pre: its result opened in advance, or NULL. */
+void tlsdec_record(struct tlsdec *d, enum dir dir, const struct record_view *r,
+		   const struct tlsdec_pre *pre);
+
 /* Emit one event stamped with this connection, direction and time. */
 void tlsdec_emit(struct tlsdec *d, enum dir dir, struct event *ev);
 /* Emit an EV_ERROR with the current err_msg(). */
@@ -89,7 +107,20 @@ int tlskeys_open(struct tlsdec *d, enum dir dir, const uint8_t *hdr, const uint8
 void tlskeys_update(struct tlsdec *d, enum dir dir);
 /* The ClientKeyExchange is complete: keep what the TLS 1.2 master needs. */
 void tlskeys_cke(struct tlsdec *d);
+/* Whether tlskeys_open of r would do nothing but open it with dir's current
+ * keys at the next sequence number (then it may be opened in advance). */
+bool tlskeys_steady(struct tlsdec *d, enum dir dir, const struct record_view *r);
+/* A record was opened in advance: advance as tlskeys_open would have. */
+void tlskeys_opened(struct tlsdec *d, enum dir dir);
 /* Forget the keys of dir (a new phase starts). */
 void tlskeys_reset_dir(struct dirst *st, enum phase ph);
+
+/* The worker pool (tlspar.c): a reference per parallel decoder. */
+int tlspar_acquire(unsigned nthreads);
+void tlspar_release(void);
+/* Feed through the pool; false (nothing done) when another feed holds it. */
+bool tlspar_feed(struct tlsdec *d, enum dir dir, const uint8_t *data, size_t len, uint64_t off);
+/* Records decoded so far from results opened in advance (for tests). */
+uint64_t tlspar_used(void);
 
 #endif

@@ -419,6 +419,24 @@ out:
 	return rc;
 }
 
+/* Whether opening r needs nothing but the current keys (see tlskeys_open). */
+bool tlskeys_steady(struct tlsdec *d, enum dir dir, const struct record_view *r)
+{
+	struct dirst *st = tlsdec_dir(d, dir);
+
+	return r->type == 23 && st->keys && !st->seq_unsure && (st->cipher_on || st->ph == PH_APP);
+}
+
+/* A record opened in advance with the current keys: protect_open's and
+ * tlskeys_open's counters advance as if it had been opened here. */
+void tlskeys_opened(struct tlsdec *d, enum dir dir)
+{
+	struct dirst *st = tlsdec_dir(d, dir);
+
+	st->prot.seq++;
+	st->ph_records++;
+}
+
 /* KeyUpdate sent in dir: the next record uses the next application secret. */
 void tlskeys_update(struct tlsdec *d, enum dir dir)
 {
