@@ -97,6 +97,10 @@ void keys_emit(struct endpoint *e, const char *name, const uint8_t *v, size_t le
 	pthread_mutex_lock(&s->lock);
 	snprintf(stage, sizeof stage, "%s", s->cur_stage);
 	pthread_mutex_unlock(&s->lock);
+	/* the client makes its key share before its first flight has a stage:
+	 * the key exists for, and is sent in, the ClientHello */
+	if (e->owner == OWNER_CLIENT && !e->wrote)
+		snprintf(stage, sizeof stage, "client_hello");
 	ev.u.key.name = name;
 	ev.u.key.owner = e->owner;
 	ev.u.key.value = v;
