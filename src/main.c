@@ -35,24 +35,6 @@ enum opt_id {
 	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT,
 };
 
-/* Workshop scenarios (--scenario NAME); tlsviz(1) explains each. */
-static const struct scenario {
-	const char *name;
-	const char *help;
-} scenarios[] = {
-	{ "tls13", "a TLS 1.3 handshake (default)" },
-	{ "tls12", "a TLS 1.2 handshake with ECDHE" },
-	{ "hrr", "the client's key share is refused: HelloRetryRequest" },
-	{ "resumption", "a second connection resumes with the ticket (PSK): no certificate" },
-	{ "mtls", "the server asks for and verifies a client certificate" },
-	{ "keyupdate", "TLS 1.3 KeyUpdate: the next generation of traffic keys" },
-	{ "untrusted", "the client does not trust the server's CA: alert" },
-	{ "impostor", "a certificate for another host name: alert" },
-	{ "tamper", "a ciphertext byte flipped in transit: bad_record_mac" },
-	{ "forward-secrecy", "a stolen server key opens static RSA, not ECDHE" },
-	{ 0 },
-};
-
 struct opt {
 	const char *name;
 	int id;
@@ -207,7 +189,7 @@ static void print_help(FILE *out)
 		}
 	}
 	fputs("\nScenarios (--scenario NAME):\n", out);
-	for (const struct scenario *s = scenarios; s->name; s++)
+	for (const struct engine_scenario *s = engine_scenarios(); s->name; s++)
 		fprintf(out, "  %-16s %s\n", s->name, s->help);
 	fputs("\nWith no command, tlsviz opens the TUI on a live TLS 1.3 session.\n"
 	      "Exit status: 0 success, 1 the session failed or output failed midway, 2 bad usage or an\n"
@@ -312,15 +294,15 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 			return usage_error("--capture: '%s' is not auto, pcap, netns or tap", val);
 		break;
 	case OPT_SCENARIO: {
-		const struct scenario *s = scenarios;
+		const struct engine_scenario *s = engine_scenarios();
 		char list[256] = "";
 
 		while (s->name && strcmp(s->name, val))
 			s++;
 		if (!s->name) {
-			for (s = scenarios; s->name; s++)
+			for (s = engine_scenarios(); s->name; s++)
 				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-					 s == scenarios ? "" : ", ", s->name);
+					 s == engine_scenarios() ? "" : ", ", s->name);
 			return usage_error("--scenario: unknown scenario '%s' (one of: %s)", val, list);
 		}
 		a->eo.scenario = val;

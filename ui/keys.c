@@ -166,6 +166,13 @@ static void key_conn(struct ui *u, int ch)
 	u->picker_cur = 0;
 }
 
+/* S: pick a workshop scenario (restarts the session with it). */
+static void key_scenario(struct ui *u, int ch)
+{
+	(void)ch;
+	scen_open(u);
+}
+
 /* q: quit. */
 static void key_quit(struct ui *u, int ch)
 {
@@ -202,6 +209,7 @@ static const struct tui_key table[] = {
 	{ .keycode = '/', .name = "/", .help = "search hex bytes (16 03 01) or text", .handler = key_search },
 	{ .keycode = 'N', .name = "N", .help = "next search hit", .handler = key_search_again },
 	{ .keycode = 'C', .name = "C", .help = "pick a connection (capture with several)", .handler = key_conn },
+	{ .keycode = 'S', .name = "S", .help = "pick a scenario (hrr, tamper, ...): restarts the session", .handler = key_scenario },
 	{ .keycode = 's', .name = "s", .help = "save the capture (pcapng with keys)", .handler = key_save },
 	{ .keycode = 'L', .name = "L", .help = "load a key log file", .handler = key_keylog },
 	{ .keycode = '?', .name = "?", .help = "this help", .handler = key_help },

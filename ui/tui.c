@@ -370,6 +370,12 @@ static void draw_status(struct ui *u)
 			snprintf(mode, sizeof mode, "replay, indexed 100 %%");
 		else
 			snprintf(mode, sizeof mode, "replay, indexing [%s] %3d %%", bar, pct);
+	} else if (u->opts.engine.mode == ENGINE_LIVE && !u->opts.engine.serve) {
+		/* the scenario the session runs (S picks another) */
+		const char *sc = st->scenario && st->scenario[0] ? st->scenario
+				 : u->opts.engine.scenario ? u->opts.engine.scenario : "tls13";
+
+		snprintf(mode + strlen(mode), sizeof mode - strlen(mode), " | scenario %s", sc);
 	}
 	snprintf(line, sizeof line, " tlsviz | %s | %s | stage %zu of %zu | %s %s %s | %s %s %s ", mode,
 		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper",
@@ -413,7 +419,7 @@ static void draw_bottom(struct ui *u)
 }
 
 /* Centered overlay window with a border; caller fills and refreshes. */
-static WINDOW *ovl_window(struct ui *u, int h, int w, const char *title)
+WINDOW *ui_overlay(struct ui *u, int h, int w, const char *title)
 {
 	WINDOW *win;
 
@@ -442,7 +448,7 @@ static void draw_help(struct ui *u)
 
 	for (k = tui_keys(); k->name; k++)
 		n += k->help != NULL;
-	w = ovl_window(u, n + 5, 70, "Keys (? or q closes)");
+	w = ui_overlay(u, n + 5, 70, "Keys (? or q closes)");
 	if (!w)
 		return;
 	for (k = tui_keys(); k->name; k++) {
@@ -465,7 +471,7 @@ static void draw_help(struct ui *u)
 /* The connection picker. */
 static void draw_picker(struct ui *u)
 {
-	WINDOW *w = ovl_window(u, (int)u->nconns + 3, 76, "Connections (enter picks, esc closes)");
+	WINDOW *w = ui_overlay(u, (int)u->nconns + 3, 76, "Connections (enter picks, esc closes)");
 
 	if (!w)
 		return;
@@ -511,6 +517,8 @@ static void draw_all(struct ui *u)
 		draw_help(u);
 	else if (u->picker)
 		draw_picker(u);
+	else if (u->scen_picker)
+		scen_draw(u);
 	doupdate();
 }
 
@@ -562,7 +570,7 @@ static void mouse_key(struct ui *u)
 {
 	MEVENT me;
 
-	if (getmouse(&me) != OK || u->help || u->picker)
+	if (getmouse(&me) != OK || u->help || u->picker || u->scen_picker)
 		return;
 	for (int i = 0; i < NPANES; i++) {
 		struct pane *p = &u->panes[i];
@@ -618,6 +626,10 @@ static void handle_key(struct ui *u, int ch)
 			ui_message(u, "connection %s", u->conn_label[u->picker_cur]);
 		} else if (ch == 27 || ch == 'q')
 			u->picker = false;
+		return;
+	}
+	if (u->scen_picker) {
+		scen_key(u, ch);
 		return;
 	}
 	if (u->rows < MIN_ROWS || u->cols < MIN_COLS) {

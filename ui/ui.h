@@ -172,6 +172,8 @@ struct ui {
 	bool picker;
 	int picker_cur;
 	bool picker_shown;
+	bool scen_picker;   /* the scenario picker (S) is open */
+	int scen_cur;
 
 	enum prompt_kind prompt;
 	char input[512];
@@ -275,5 +277,13 @@ void ui_message(struct ui *u, const char *fmt, ...) __attribute__((format(printf
 void ui_restart(struct ui *u);
 void ui_select_stage(struct ui *u, size_t s);
 void ui_search(struct ui *u, const char *q);
+/* A centered overlay window with a border and title; the caller fills,
+ * refreshes and deletes it. NULL if it cannot be made. */
+WINDOW *ui_overlay(struct ui *u, int h, int w, const char *title);
+
+/* ---- scenpick.c: the scenario picker ---- */
+void scen_open(struct ui *u);
+void scen_draw(struct ui *u);
+void scen_key(struct ui *u, int ch);
 
 #endif

@@ -65,6 +65,16 @@ struct engine_status {
 
 struct engine;
 
+/* A workshop scenario (--scenario NAME, the TUI's scenario picker). */
+struct engine_scenario {
+	const char *name;  /* "tls13", "hrr", ... */
+	const char *help;  /* one line */
+};
+
+/* The scenarios, terminated by an entry with name == NULL: the one list
+ * --help, --scenario validation and the TUI's picker share. */
+const struct engine_scenario *engine_scenarios(void);
+
 /* Validate options and prepare the source (live: identity, listening socket,
  * capture source; replay: open the file, read DSBs/key log/RSA key). Nothing
  * runs yet. Errors: ERR_USAGE / ERR_IO / ERR_SYSTEM with err_msg(). */

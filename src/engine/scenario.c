@@ -1,5 +1,6 @@
-/* Scenario passes: forward secrecy (decoding again with only a private key),
- * the expected outcome of failure scenarios, and serve's CA file. */
+/* Scenario passes: the list of scenarios, forward secrecy (decoding again
+ * with only a private key), the expected outcome of failure scenarios, and
+ * serve's CA file. */
 #include "engine/engine_int.h"
 
 #include "core/err.h"
@@ -10,6 +11,26 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static const struct engine_scenario scenario_table[] = {
+	{ .name = "tls13", .help = "a TLS 1.3 handshake (default)" },
+	{ .name = "tls12", .help = "a TLS 1.2 handshake with ECDHE" },
+	{ .name = "hrr", .help = "the client's key share is refused: HelloRetryRequest" },
+	{ .name = "resumption", .help = "a second connection resumes with the ticket (PSK): no certificate" },
+	{ .name = "mtls", .help = "the server asks for and verifies a client certificate" },
+	{ .name = "keyupdate", .help = "TLS 1.3 KeyUpdate: the next generation of traffic keys" },
+	{ .name = "untrusted", .help = "the client does not trust the server's CA: alert" },
+	{ .name = "impostor", .help = "a certificate for another host name: alert" },
+	{ .name = "tamper", .help = "a ciphertext byte flipped in transit: bad_record_mac" },
+	{ .name = "forward-secrecy", .help = "a stolen server key opens static RSA, not ECDHE" },
+	{ .name = NULL },
+};
+
+/* The workshop scenarios, NULL-terminated. */
+const struct engine_scenario *engine_scenarios(void)
+{
+	return scenario_table;
+}
 
 /* Is path a readable regular file? */
 static bool engine_file_ok(const char *path)
