@@ -185,6 +185,13 @@ static void hist_emit(struct sink *s, const struct event *ev)
 
 	if (ev->type == EV_CONN)
 		hist_note_conn(u, ev);
+	if (ev->type == EV_NOTE && ev->u.note.has_stream_off) {
+		/* the tamper scenario's flipped byte, for the Wire pane */
+		u->flip_ok = true;
+		u->flip_conn = ev->conn;
+		u->flip_dir = ev->dir;
+		u->flip_off = ev->u.note.stream_off;
+	}
 	if (hist_try_fold(u, ev))
 		return;
 	if (u->nev >= HIST_MAX) {
@@ -298,6 +305,7 @@ void hist_clear(struct ui *u)
 	u->nconns = 0;
 	u->conn = 0;
 	u->live_stages = false;
+	u->flip_ok = false;
 	u->dropped = 0;
 	u->dirty = true;
 }

@@ -51,14 +51,35 @@ static enum role byte_role(struct ui *u, const struct wire_sel *ws, size_t i)
 	return R_CIPHER;
 }
 
-/* Lines of content: 2 heading lines, wire hex, [separator, plain hex]. */
+/* The byte of the selected record the tamper scenario flipped, or -1. */
+static long flipped_byte(struct ui *u, const struct wire_sel *ws)
+{
+	const struct ev_record *r;
+
+	if (!u->flip_ok || !ws->ev || ws->ev->type != EV_RECORD || ws->ev->conn != u->flip_conn ||
+	    ws->ev->dir != u->flip_dir)
+		return -1;
+	r = &ws->ev->u.record;
+	if (u->flip_off < r->stream_off || u->flip_off - r->stream_off >= ws->wlen)
+		return -1;
+	return (long)(u->flip_off - r->stream_off);
+}
+
+/* True if the selection is a record whose tag/MAC did not verify. */
+static bool auth_failed(const struct wire_sel *ws)
+{
+	return ws->ev && ws->ev->type == EV_RECORD && ws->ev->u.record.auth_failed;
+}
+
+/* Lines of content: 2 heading lines, wire hex, [separator, plain hex], or
+ * after the hex one line saying the authentication failed. */
 static int wire_lines(const struct wire_sel *ws, int bpl, int *plain_start)
 {
 	int wl = (int)((ws->wlen + (size_t)bpl - 1) / (size_t)bpl);
 	int pl = ws->plen ? (int)((ws->plen + (size_t)bpl - 1) / (size_t)bpl) : 0;
 
 	*plain_start = 2 + wl + 1;
-	return 2 + wl + (pl ? 1 + pl : 0);
+	return 2 + wl + (pl ? 1 + pl : auth_failed(ws) ? 1 : 0);
 }
 
 /* Byte index shown at (line, column k) or -1. */
@@ -113,6 +134,10 @@ static void heading(struct ui *u, struct pane *p, const struct wire_sel *ws)
 			 : r->decrypted ? "(encrypted; decrypted below)"
 			 : r->auth_failed ? "(encrypted; TAG FAILED)" : "(encrypted; no key)");
 	}
+	if (flipped_byte(u, ws) >= 0)
+		/* first, so that a narrow pane still shows it */
+		x += draw_fmt(w, 2, x, p->w - 2 - x, draw_attr(u, R_WARN) | A_BOLD | A_UNDERLINE | A_REVERSE,
+			      "flipped in transit @%04lx", flipped_byte(u, ws)) + 1;
 	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
 		if (x + (int)strlen(legend[i].name) + 1 > p->w - 2)
 			break;
@@ -128,12 +153,14 @@ static void wire_draw(struct ui *u, struct pane *p)
 	struct wire_sel ws;
 	WINDOW *w = p->win;
 	int bpl = bytes_per_line(p), plain_start, nl, ih = p->h - 2;
+	long flip;
 
 	wire_selection(u, &ws);
 	if (!ws.ev) {
 		draw_str(w, 1, 2, p->w - 4, "no record selected", A_DIM);
 		return;
 	}
+	flip = flipped_byte(u, &ws);
 	nl = wire_lines(&ws, bpl, &plain_start);
 	p->nrows = nl;
 	if (ws.wire != last_wire) {
@@ -170,6 +197,14 @@ static void wire_draw(struct ui *u, struct pane *p)
 				 content_type_name(ws.ev->u.record.inner_type));
 			continue;
 		}
+		if (!ws.plen && line == plain_start - 1 && auth_failed(&ws)) {
+			draw_str(w, 1 + i, 2, p->w - 4,
+				 u->view == VIEW_INSIDER
+				 ? "AUTHENTICATION FAILED: tag mismatch, the receiver drops the record"
+				 : "(e: the insider view shows whether it authenticates)",
+				 u->view == VIEW_INSIDER ? draw_attr(u, R_WARN) | A_BOLD : A_DIM);
+			continue;
+		}
 		b0 = line_byte(&ws, bpl, line, 0, plain_start);
 		if (b0 < 0)
 			continue;
@@ -185,6 +220,8 @@ static void wire_draw(struct ui *u, struct pane *p)
 				break;
 			v = b >= (long)ws.wlen ? ws.plain[b - (long)ws.wlen] : ws.wire[b];
 			a = draw_attr(u, byte_role(u, &ws, (size_t)b));
+			if (b == flip)
+				a = draw_attr(u, R_WARN) | A_BOLD | A_UNDERLINE | A_REVERSE;
 			if ((u->hl_off >= 0 && b >= u->hl_off && b < u->hl_off + u->hl_len) || b == u->wire_cur)
 				a = (a & ~A_UNDERLINE) | A_REVERSE;
 			snprintf(hx, sizeof hx, "%02x", v);

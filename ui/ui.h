@@ -173,6 +173,11 @@ struct ui {
 	int picker_cur;
 	bool picker_shown;
 	bool scen_picker;   /* the scenario picker (S) is open */
+	/* tamper: the byte the attacker flipped (an EV_NOTE with its offset) */
+	bool flip_ok;
+	uint32_t flip_conn;
+	enum dir flip_dir;
+	uint64_t flip_off;
 	int scen_cur;
 
 	enum prompt_kind prompt;

@@ -147,6 +147,8 @@ struct ev_stage {
 struct ev_note {
 	const char *level; /* "info" or "warning" */
 	const char *text;
+	bool has_stream_off;  /* the note is about one byte of dir's TCP stream */
+	uint64_t stream_off;  /* that byte's offset (the tamper scenario's flip) */
 };
 
 struct ev_error {

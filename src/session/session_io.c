@@ -149,6 +149,8 @@ static void tamper_flip(struct endpoint *e, uint8_t *b, size_t len)
 		size_t rl = ((size_t)b[off + 3] << 8) | b[off + 4];
 		size_t at = off + 5 + rl / 2;
 		uint8_t was;
+		char text[512];
+		struct event ev = { .type = EV_NOTE, .dir = DIR_C2S };
 
 		if (off + 5 + rl > len)
 			return;
@@ -159,11 +161,16 @@ static void tamper_flip(struct endpoint *e, uint8_t *b, size_t len)
 		was = b[at];
 		b[at] ^= 0xff;
 		e->s->tampered = true;
-		sess_note(e->s, "warning",
-			  "tamper: the attacker flipped byte %zu of the client's first application_data record "
-			  "(record at c2s stream offset %llu, flipped byte at c2s stream offset %llu): 0x%02x -> 0x%02x",
-			  5 + rl / 2, (unsigned long long)(e->sent + off), (unsigned long long)(e->sent + at), was,
-			  b[at]);
+		snprintf(text, sizeof text,
+			 "tamper: the attacker flipped byte %zu of the client's first application_data record "
+			 "(record at c2s stream offset %llu, flipped byte at c2s stream offset %llu): 0x%02x -> 0x%02x",
+			 5 + rl / 2, (unsigned long long)(e->sent + off), (unsigned long long)(e->sent + at), was, b[at]);
+		/* the offset also travels as data: the TUI's Wire pane marks the byte */
+		ev.u.note.level = "warning";
+		ev.u.note.text = text;
+		ev.u.note.has_stream_off = true;
+		ev.u.note.stream_off = e->sent + at;
+		sess_emit(e->s, &ev);
 		return;
 	}
 }
