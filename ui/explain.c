@@ -238,6 +238,193 @@ static const struct explain table[] = {
 	{ .key = NULL },
 };
 
+/* ---- per scenario: the paragraph shown where the scenario's point happens ---- */
+
+enum scen_when {
+	SW_ANY = 0,  /* any connection */
+	SW_FIRST,    /* the session's first connection */
+	SW_LATER,    /* a later connection (resumption's second, forward secrecy's parts A and B) */
+};
+
+struct scen_explain {
+	const char *scenario;
+	const char *stage;     /* stage name; NULL: every stage */
+	enum dir dir;          /* DIR_NONE: either direction */
+	enum scen_when when;
+	const char *title;
+	const char *what;
+};
+
+static const struct scen_explain scen_table[] = {
+	{
+		.scenario = "hrr",
+		.stage = "hello_retry_request",
+		.title = "the server asks for another key share",
+		.what = "The client guessed secp256r1 for its key share, but this server accepts only x25519. "
+			"Instead of failing, the server sends HelloRetryRequest: a ServerHello whose random is the "
+			"fixed value SHA-256(\"HelloRetryRequest\") (cf 21 ad 74 e5 ... in the Wire pane), with a "
+			"key_share extension naming only the group it wants. The client must send a second "
+			"ClientHello with an x25519 key share; in the transcript the first ClientHello is replaced "
+			"by its hash. Cost: one extra round trip. Nothing is encrypted yet.",
+	},
+	{
+		.scenario = "resumption",
+		.stage = "new_session_ticket",
+		.when = SW_FIRST,
+		.title = "the ticket for next time",
+		.what = "This encrypted NewSessionTicket is what the second connection will present. The client "
+			"keeps a pre-shared key (PSK) derived from this connection's resumption_master_secret and "
+			"the ticket's nonce. The ticket is opaque to the client: it carries what the server needs to "
+			"recompute that PSK, encrypted with a key only the server has.",
+	},
+	{
+		.scenario = "resumption",
+		.stage = "server_hello_flight",
+		.when = SW_LATER,
+		.title = "no certificate this time",
+		.what = "The second connection offered the ticket in the pre_shared_key extension of its "
+			"ClientHello, with a binder (an HMAC keyed from the PSK) proving it holds the PSK. The "
+			"server accepted it: its flight is ServerHello, EncryptedExtensions and Finished, with no "
+			"Certificate and no CertificateVerify. The PSK from the ticket proves the server: only the "
+			"server of the first connection could open the ticket and so compute keys that make its "
+			"Finished verify. A fresh ECDHE key share was still exchanged (psk_dhe_ke), so this "
+			"connection keeps forward secrecy.",
+	},
+	{
+		.scenario = "mtls",
+		.stage = "server_hello_flight",
+		.title = "the server asks who the client is",
+		.what = "After EncryptedExtensions the server sends CertificateRequest: it wants the client to "
+			"authenticate too, and lists the signature algorithms it accepts. Like the server's own "
+			"certificate, it travels encrypted. Look for certificate_request in this flight.",
+	},
+	{
+		.scenario = "mtls",
+		.stage = "client_finished",
+		.title = "the client proves who it is",
+		.what = "The client answers with its own Certificate (issued by the same CA as the server's), a "
+			"CertificateVerify signed with the client's private key over the whole handshake so far, and "
+			"then Finished. The server checks the chain up to the CA it trusts and the signature; "
+			"without them it would end the handshake with a fatal alert. All of it is encrypted in "
+			"TLS 1.3: an eavesdropper does not learn who the client is.",
+	},
+	{
+		.scenario = "keyupdate",
+		.stage = "key_update",
+		.dir = DIR_C2S,
+		.title = "new traffic keys, no new handshake",
+		.what = "The client sends KeyUpdate (update_requested), still encrypted with its current "
+			"application key, then switches: client_application_traffic_secret_N+1 = "
+			"HKDF-Expand-Label(secret_N, \"traffic upd\", \"\", Hash.length), and a new key and IV "
+			"from it. No key exchange happens; the new secret comes from the old one, which can then "
+			"be erased. This limits how much data one key protects. update_requested asks the server "
+			"to update its sending keys too (Keys pane).",
+	},
+	{
+		.scenario = "keyupdate",
+		.stage = "key_update",
+		.dir = DIR_S2C,
+		.title = "the server updates too",
+		.what = "The server now reads with the client's new key. Because the client asked for it, it "
+			"sends its own KeyUpdate (update_not_requested) with its old key, then derives "
+			"server_application_traffic_secret_N+1 the same way and uses it for its response.",
+	},
+	{
+		.scenario = "untrusted",
+		.stage = "alert",
+		.title = "the client refuses the certificate",
+		.what = "The client checked the server's Certificate: it tried to build a chain from the server's "
+			"certificate to a CA in its trust store. This certificate was issued by a CA the client "
+			"does not trust, so the chain ends at an unknown issuer. Anyone can make a certificate that "
+			"claims any name; only a trusted CA's signature makes the claim count. The client gives up "
+			"before its Finished and sends the fatal alert unknown_ca (48), encrypted with its "
+			"handshake key. No request was sent.",
+	},
+	{
+		.scenario = "impostor",
+		.stage = "alert",
+		.title = "right CA, wrong name",
+		.what = "The certificate is genuine: it chains to a CA the client trusts. But it was issued for "
+			"evil.example, and the client connected to localhost. A valid chain only proves that the CA "
+			"vouches for the names in the certificate; the client must also check that one of them is "
+			"the name it asked for. It is not, so the client aborts with the fatal alert "
+			"bad_certificate (42), before sending anything else.",
+	},
+	{
+		.scenario = "tamper",
+		.stage = "http_request",
+		.title = "one byte flipped in transit",
+		.what = "An attacker on the path flipped one byte (XOR ff) of the client's first application_data "
+			"record. Select that record: the Wire pane marks the byte \"flipped in transit\". The suite "
+			"is AEAD (AES-GCM): the 16-byte tag at the end of the record authenticates every ciphertext "
+			"byte and the record header. The server recomputes the tag over what arrived; it does not "
+			"match, so the record is rejected without releasing any plaintext. tlsviz, holding the same "
+			"keys, sees the same failure.",
+	},
+	{
+		.scenario = "tamper",
+		.stage = "http_response",
+		.title = "bad_record_mac",
+		.what = "Instead of a response the server sends the fatal alert bad_record_mac (20) and closes the "
+			"connection. TLS never hands modified data to the application, and one bad record ends the "
+			"connection. The attacker could break the connection, but could not change or read what "
+			"was said.",
+	},
+	{
+		.scenario = "forward-secrecy",
+		.stage = "close_notify",
+		.when = SW_FIRST,
+		.title = "what if the server's key is stolen?",
+		.what = "The seed text warns: \"If a hacker could get hold of your private key, he would abuse it to "
+			"decrypt your confidential information.\" That is true of the textbook key exchange (static "
+			"RSA), not of this session. After it ends, tlsviz plays the thief: part A and part B below "
+			"(C picks their connections; the results are the notes at the end).",
+	},
+	{
+		.scenario = "forward-secrecy",
+		.when = SW_LATER,
+		.title = "part A (static RSA) vs part B (ECDHE)",
+		.what = "Part A: a recorded TLS_RSA_WITH_AES_128_GCM_SHA256 session. Its client encrypted the "
+			"premaster secret to the server's RSA key in ClientKeyExchange, so the stolen key decrypts "
+			"it, and from it come the master secret and every record key: everything decrypts, years "
+			"later. Part B: this ECDHE session with its own stolen server key. That key only signed the "
+			"ServerKeyExchange; the premaster secret came from two ephemeral ECDH private keys that were "
+			"thrown away after the handshake and never sent. The key cannot bring them back, so nothing "
+			"decrypts. That is forward secrecy, and why TLS 1.3 dropped static RSA.",
+	},
+	{ .scenario = NULL },
+};
+
+/* The scenario the live session runs, or NULL (replay, serve, none given). */
+const char *explain_scenario_name(struct ui *u)
+{
+	if (u->opts.engine.mode != ENGINE_LIVE || u->opts.engine.serve || !u->opts.engine.scenario)
+		return NULL;
+	return u->st.scenario && u->st.scenario[0] ? u->st.scenario : u->opts.engine.scenario;
+}
+
+/* The scenario paragraph for the selected stage, or NULL. */
+const struct explain *explain_scenario(struct ui *u)
+{
+	static struct explain out;
+	const char *sc = explain_scenario_name(u);
+	const struct stage *st = u->nstages ? &u->stages[u->sel_stage] : NULL;
+	bool first = !u->nconns || u->conn == u->conns[0];
+
+	if (!sc)
+		return NULL;
+	/* a connection without stages (forward secrecy's parts) gets the stage-less entries */
+	for (const struct scen_explain *x = scen_table; x->scenario; x++) {
+		if (strcmp(x->scenario, sc) || (x->stage && (!st || strcmp(x->stage, st->name))) ||
+		    (x->dir && (!st || x->dir != st->dir)) || (x->when == SW_FIRST && !first) ||
+		    (x->when == SW_LATER && first))
+			continue;
+		out = (struct explain){ .key = x->scenario, .title = x->title, .what = x->what };
+		return &out;
+	}
+	return NULL;
+}
+
 /* The entry for a stage or message name and version (version-specific first). */
 const struct explain *explain_find(const char *key, uint16_t version)
 {

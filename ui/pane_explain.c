@@ -1,6 +1,6 @@
 /* Explain pane: plain-language sentences for the selected stage and message
  * (what happens, what an eavesdropper learns, and where the textbook story
- * differs), plus the session's warnings. */
+ * differs), the scenario's own paragraph, plus the session's warnings. */
 #include "ui.h"
 
 #include <stdio.h>
@@ -46,6 +46,39 @@ static void para(const char *text, int width, attr_t a)
 		draw_wrap(text, width, keep, &c);
 }
 
+/* The scenario's paragraph where its point happens, else a one-line reminder;
+ * forward secrecy also shows the result notes of its parts. */
+static void scenario_text(struct ui *u, int width)
+{
+	const char *sc = explain_scenario_name(u);
+	const struct explain *s = explain_scenario(u);
+	const struct engine_scenario *t = engine_scenarios();
+	char head[160];
+
+	if (!sc)
+		return;
+	if (!s) {
+		while (t->name && strcmp(t->name, sc))
+			t++;
+		snprintf(head, sizeof head, "Scenario %s: %s", sc, t->name ? t->help : "");
+		para(head, width, A_DIM);
+		para("", width, A_NORMAL);
+		return;
+	}
+	snprintf(head, sizeof head, "Scenario %s: %s", s->key, s->title);
+	para(head, width, draw_attr(u, R_CURRENT) | A_BOLD);
+	para(s->what, width, A_NORMAL);
+	if (!strcmp(sc, "forward-secrecy"))
+		for (size_t i = 0; i < u->nev; i++) {
+			const struct event *n = hist_get(u, i);
+
+			if (n && n->type == EV_NOTE && n->u.note.text &&
+			    !strncmp(n->u.note.text, "forward secrecy, part ", 22) && strstr(n->u.note.text, " result: "))
+				para(n->u.note.text, width, draw_attr(u, R_WARN));
+		}
+	para("", width, A_NORMAL);
+}
+
 /* Build the text for the current selection. */
 static void build(struct ui *u, int width)
 {
@@ -55,6 +88,7 @@ static void build(struct ui *u, int width)
 	const struct event *e = u->sel_ev >= 0 ? hist_get(u, (size_t)u->sel_ev) : NULL;
 
 	nxl = 0;
+	scenario_text(u, width);
 	if (!x) {
 		para(st ? st->title : "", width, A_BOLD);
 		para("No explanation for this stage.", width, A_DIM);

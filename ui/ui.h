@@ -254,6 +254,10 @@ struct explain {
 	const char *textbook; /* where the classic story differs, or NULL */
 };
 const struct explain *explain_find(const char *key, uint16_t version);
+/* The scenario the live session runs (NULL: replay, serve or none given). */
+const char *explain_scenario_name(struct ui *u);
+/* The scenario's paragraph for the selected stage (key = scenario), or NULL. */
+const struct explain *explain_scenario(struct ui *u);
 
 /* ---- decoded rows (pane_decoded.c), shared with the wire pane ---- */
 struct drow {
