@@ -33,10 +33,11 @@ static pthread_mutex_t par_use = PTHREAD_MUTEX_INITIALIZER;    /* one feed at a 
 static pthread_mutex_t par_mu = PTHREAD_MUTEX_INITIALIZER;     /* the batch below */
 static pthread_cond_t par_work = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t par_fin = PTHREAD_COND_INITIALIZER;
-static unsigned par_refs, par_nworkers;
+static unsigned par_refs, par_want, par_nworkers; /* references, threads wanted, started */
 static pthread_t par_th[PAR_MAX_THREADS];
 static struct par_slot *par_slot;
 static size_t par_q;             /* records queued by the feed (caller only) */
+static size_t par_hw;            /* slots ever used: their plaintext is wiped at the end */
 static size_t par_n, par_next;   /* published batch size, next slot to claim */
 static bool par_stop;
 static struct protect par_prot;  /* the batch's keys; seq is slot 0's */
@@ -83,6 +84,18 @@ static void *par_worker(void *arg)
 	return NULL;
 }
 
+/* Start the workers if not yet (the first batch that has work for them). */
+static void par_start(void)
+{
+	pthread_mutex_lock(&par_ref_mu);
+	while (par_nworkers + 1 < par_want &&
+	       pthread_create(&par_th[par_nworkers], NULL, par_worker, NULL) == 0)
+		par_nworkers++;
+	if (par_nworkers + 1 < par_want)
+		par_want = par_nworkers + 1; /* no more threads: the caller opens the rest */
+	pthread_mutex_unlock(&par_ref_mu);
+}
+
 /* Decode the queued records of dir in order, opening them in parallel first. */
 static void par_flush(struct tlsdec *d, enum dir dir)
 {
@@ -97,6 +110,7 @@ static void par_flush(struct tlsdec *d, enum dir dir)
 		tlsdec_record(d, dir, &par_slot[0].rv, NULL);
 		return;
 	}
+	par_start();
 	par_prot = st->prot;
 	pthread_mutex_lock(&par_mu);
 	for (size_t i = 0; i < n; i++)
@@ -131,12 +145,18 @@ static void par_record(struct tlsdec *d, enum dir dir, const struct record_view 
 {
 	struct par_slot *s;
 
+	if (!par_slot && !(par_slot = calloc(PAR_SLOTS, sizeof *par_slot))) {
+		tlsdec_record(d, dir, r, NULL); /* no memory for a queue: sequential */
+		return;
+	}
 	if (!tlskeys_steady(d, dir, r)) {
 		par_flush(d, dir);
 		tlsdec_record(d, dir, r, NULL);
 		return;
 	}
 	s = &par_slot[par_q++];
+	if (par_q > par_hw)
+		par_hw = par_q;
 	memcpy(s->rec, r->bytes, r->len);
 	s->rv = *r;
 	s->rv.bytes = s->rec;
@@ -186,35 +206,25 @@ uint64_t tlspar_used(void)
 	return n;
 }
 
-/* Take a reference on the pool, starting nthreads - 1 workers on the first. */
+/* Take a reference on the pool; workers (nthreads - 1) and the queue are
+ * made when first needed. */
 int tlspar_acquire(unsigned nthreads)
 {
-	int rc = 0;
-
 	if (nthreads > PAR_MAX_THREADS)
 		nthreads = PAR_MAX_THREADS;
 	pthread_mutex_lock(&par_ref_mu);
-	if (par_refs == 0) {
-		par_slot = calloc(PAR_SLOTS, sizeof *par_slot);
-		if (!par_slot) {
-			rc = ERR_NOMEM;
-			goto out;
-		}
+	if (par_refs++ == 0) {
+		par_want = nthreads;
 		par_stop = false;
-		par_n = par_next = 0;
-		for (par_nworkers = 0; par_nworkers + 1 < nthreads; par_nworkers++)
-			if (pthread_create(&par_th[par_nworkers], NULL, par_worker, NULL) != 0)
-				break;
 	}
-	par_refs++;
-out:
 	pthread_mutex_unlock(&par_ref_mu);
-	return rc;
+	return 0;
 }
 
 /* Drop a reference; the last one stops the workers and wipes the slots. */
 void tlspar_release(void)
 {
+	pthread_mutex_lock(&par_use); /* lock order: par_use, par_ref_mu, par_mu */
 	pthread_mutex_lock(&par_ref_mu);
 	if (par_refs && --par_refs == 0) {
 		pthread_mutex_lock(&par_mu);
@@ -224,9 +234,12 @@ void tlspar_release(void)
 		for (unsigned i = 0; i < par_nworkers; i++)
 			pthread_join(par_th[i], NULL);
 		par_nworkers = 0;
-		memset(par_slot, 0, PAR_SLOTS * sizeof *par_slot);
+		for (size_t i = 0; par_slot && i < par_hw; i++) /* decrypted plaintext */
+			explicit_bzero(par_slot[i].plain, sizeof par_slot[i].plain);
+		par_hw = 0;
 		free(par_slot);
 		par_slot = NULL;
 	}
 	pthread_mutex_unlock(&par_ref_mu);
+	pthread_mutex_unlock(&par_use);
 }
