@@ -354,7 +354,7 @@ static void draw_status(struct ui *u)
 	if (sv && strstr(suite, " ("))
 		*strstr(suite, " (") = '\0';
 
-	char mode[64];
+	char mode[64], scen[48] = "";
 
 	snprintf(mode, sizeof mode, "%s", u->opts.engine.mode == ENGINE_REPLAY ? "replay" : u->step ? "step" : "run");
 	if (u->opts.engine.mode == ENGINE_REPLAY && st->bytes_total) {
@@ -375,10 +375,10 @@ static void draw_status(struct ui *u)
 		const char *sc = st->scenario && st->scenario[0] ? st->scenario
 				 : u->opts.engine.scenario ? u->opts.engine.scenario : "tls13";
 
-		snprintf(mode + strlen(mode), sizeof mode - strlen(mode), " | scenario %s", sc);
+		snprintf(scen, sizeof scen, " | scenario %s", sc);
 	}
-	snprintf(line, sizeof line, " tlsviz | %s | %s | stage %zu of %zu | %s %s %s | %s %s %s ", mode,
-		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper",
+	snprintf(line, sizeof line, " tlsviz | %s | %s%s | stage %zu of %zu | %s %s %s | %s %s %s ", mode,
+		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper", scen,
 		 u->nstages ? u->sel_stage + 1 : 0, total < u->nstages ? u->nstages : total,
 		 hist_version(u) == 0x0303 ? "TLS 1.2" : hist_version(u) == 0x0304 ? "TLS 1.3" : st->version[0] ? st->version : "TLS ?",
 		 suite, sv ? "" : st->group,
