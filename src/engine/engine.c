@@ -144,6 +144,8 @@ static void on_conn(void *ctx, uint32_t rid, const char *client, const char *ser
 	sink_emit(&e->out, &ev);
 	if (c && !c->dec)
 		c->dec = tlsdec_new(id, e->pass_ks ? e->pass_ks : e->ks, &e->out);
+	if (c && c->dec && e->o.mode == ENGINE_REPLAY) /* records open on every CPU */
+		tlsdec_set_parallel(c->dec, 0);
 	e->last_conn = id;
 	if (id > e->max_conn)
 		e->max_conn = id;
