@@ -125,6 +125,8 @@ static void json_body(json_t *o, const struct event *ev)
 	case EV_NOTE:
 		json_str(o, "level", ev->u.note.level);
 		json_str(o, "text", ev->u.note.text);
+		if (ev->u.note.has_stream_off)
+			json_object_set_new(o, "stream_off", json_integer((json_int_t)ev->u.note.stream_off));
 		break;
 	case EV_ERROR:
 		json_object_set_new(o, "code", json_integer(ev->u.error.code));
