@@ -32,7 +32,11 @@ static void capfile_fuzz_conn(void *ctx, uint32_t id, const char *client, const 
 	(void)ts;
 	FUZZ_REQUIRE(client && server && strlen(client) < 64 && strlen(server) < 64);
 	if (id >= 1 && id <= CAPFILE_FUZZ_CONNS && !f->dec[id])
+	{
 		f->dec[id] = tlsdec_new(id, f->ks, &f->out);
+		if (f->dec[id])
+			tlsdec_set_parallel(f->dec[id], 2); /* as replay does */
+	}
 }
 
 /* Reassembler: in-order bytes to the connection's decoder. */

@@ -57,6 +57,10 @@ int fuzz_tlsdec_one(const uint8_t *data, size_t size)
 	uint64_t off[3] = { 0 };
 	size_t i = 0;
 
+	/* odd-sized inputs take the parallel record path (replay's default) */
+	if (d && (size & 1))
+		tlsdec_set_parallel(d, 2);
+
 	while (d && i + 2 <= size) {
 		uint8_t ctl = data[i], n = data[i + 1];
 		enum dir dir = (ctl & 1) ? DIR_S2C : DIR_C2S;
