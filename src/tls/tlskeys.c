@@ -13,6 +13,8 @@
 static const char WHY_NOT_YET[] = "keys not yet known";
 static const char WHY_NO_STORE[] = "no key log or RSA key loaded";
 static const char WHY_NO_KEY[] = "no key for this client random";
+static const char WHY_FS[] = "ephemeral (EC)DHE key exchange: the server's private key cannot recover "
+			     "these keys (forward secrecy); only a key log can";
 static const char WHY_CIPHER[] = "cipher suite not decryptable by tlsviz";
 static const char WHY_LEN[] = "key log secret length does not match the cipher suite";
 static const char WHY_SEQ[] = "record sequence unknown after lost bytes";
@@ -110,7 +112,8 @@ static int load13(struct tlsdec *d, enum dir dir, enum phase ph, unsigned gen,
 	}
 	n = keystore_get(d->ks, phase_kl(dir, ph), d->hi.client_random, 32, secret, 48);
 	if (n < 0) {
-		*why = WHY_NO_KEY;
+		/* a server key is no use here: every TLS 1.3 exchange is ephemeral */
+		*why = keystore_has_rsa(d->ks) ? WHY_FS : WHY_NO_KEY;
 		return ERR_NOKEY;
 	}
 	if ((size_t)n != hash_len(s->prf)) {
@@ -188,7 +191,8 @@ static int master12(struct tlsdec *d, const char **why)
 	}
 	if (n <= 0 || !src) {
 		if (n != ERR_CRYPTO)
-			*why = WHY_NO_KEY;
+			*why = (s->kex == KEX_ECDHE || s->kex == KEX_DHE) && keystore_has_rsa(d->ks) ? WHY_FS
+											 : WHY_NO_KEY;
 		goto out;
 	}
 	key_emit(d, DIR_NONE, "premaster_secret", pms, (size_t)n, NULL, src);

@@ -151,6 +151,9 @@ n_why=$(grep '"type":"record"' "$J" | grep "\"conn\":$cb," | grep '"encrypted":t
   pass "forward-secrecy: ECDHE session: $n_enc encrypted records, none decrypted, each with why_not" ||
   fail "forward-secrecy: ECDHE part: enc $n_enc dec $n_dec why $n_why"
 grep '"type":"app_data"' "$J" | grep -q "\"conn\":$cb," && fail "forward-secrecy: ECDHE app data decrypted"
+n_fs=$(grep '"type":"record"' "$J" | grep "\"conn\":$cb," | grep -c '"why_not":"ephemeral (EC)DHE key exchange: the server.s private key cannot recover these keys (forward secrecy)')
+[ "$n_fs" -eq "$n_enc" ] && pass "forward-secrecy: every ECDHE record says why: forward secrecy" ||
+  fail "forward-secrecy: $n_fs of $n_enc records explain forward secrecy"
 grep '"type":"app_data"' "$J" | grep -q '"conn":1,' && pass "forward-secrecy: the live session itself decrypts (insider)" ||
   fail "forward-secrecy: live session not decrypted"
 # the captures directory is found through TLSVIZ_CAPTURES too; a wrong one is a clear error
