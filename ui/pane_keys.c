@@ -184,6 +184,15 @@ static void build(struct ui *u, int width)
 	     horizon < u->nev ? " as of the selected stage" : "");
 	for (int lv = 0; lv < LV_N; lv++) {
 		line(0, A_BOLD | A_UNDERLINE, "%s", level_title[lv]);
+		if (lv == LV_PAIR && u->opts.engine.mode == ENGINE_REPLAY)
+			/* a capture has no key pairs to show; say why rather than leave a gap */
+			draw_wrap(strstr(u->st.suite, "TLS_RSA_WITH_")
+					  ? "none: static RSA key transport. The client encrypted the premaster "
+					    "secret to the certificate's key, so that key decrypts the session "
+					    "(no forward secrecy)."
+					  : "not in a capture: a key log holds secrets, never the ephemeral "
+					    "private keys.",
+				  width - 5 > 20 ? width - 5 : 20, wrap_line, NULL);
 		for (const struct expect *k = x; k->name; k++)
 			if (k->lv == (enum level)lv)
 				key_lines(u, strstr(u->st.group, "ffdhe") && !strcmp(k->name, "ecdhe_shared_secret")

@@ -71,4 +71,19 @@ if T_LANG=C T_ENV="NO_COLOR=1" run_tui replay "$CAP/tls13-aes128gcm.pcapng" --ke
 	on_screen '\|- 2 ClientHello -+> ' && pass "C locale: ASCII ladder arrows" || fail "C locale ladder arrows"
 	keys q
 fi
+## the seed's story: static RSA with only the server's key
+if run_tui replay "$CAP/tls12-rsa-aes128gcm.pcapng" --rsa-key "$CAP/rsa-server.key"; then
+	keys G
+	on_screen 'static RSA key transport' && pass "static RSA: the Keys pane says why there is no key pair" ||
+		{ fail "static RSA key pair text"; screen >&2; }
+	on_screen 'RSA-decrypted from the ClientKeyExchange' && pass "static RSA: premaster recovered with the key" ||
+		fail "static RSA premaster"
+	keys q
+fi
+if run_tui replay "$CAP/tls12-ecdhe-aes128gcm.pcapng" --keylog "$CAP/tls12-ecdhe-aes128gcm.keys"; then
+	keys G
+	on_screen 'never the ephemeral' && pass "ECDHE replay: the Keys pane says a capture holds no key pairs" ||
+		{ fail "ECDHE key pair text"; screen >&2; }
+	keys q
+fi
 done_tests
