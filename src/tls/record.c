@@ -86,6 +86,21 @@ static bool record_header_ok(struct record_stream *s, const struct record_sink *
 	return false;
 }
 
+/* Move bytes from the input into the partial-record buffer until it holds
+ * want bytes or the input runs out. */
+static void record_stream_take(struct record_stream *s, const uint8_t **data, size_t *len, size_t want)
+{
+	size_t take = want - s->have;
+
+	if (take > *len)
+		take = *len;
+	memcpy(s->buf + s->have, *data, take);
+	s->have += take;
+	*data += take;
+	*len -= take;
+	s->next_off += take;
+}
+
 /* Feed stream bytes; complete records go to out->record. */
 void record_stream_feed(struct record_stream *s, const uint8_t *data, size_t len,
 			uint64_t off, const struct record_sink *out)
@@ -108,31 +123,17 @@ void record_stream_feed(struct record_stream *s, const uint8_t *data, size_t len
 		record_stream_gap(s, s->next_off, off - s->next_off);
 	}
 	while (len > 0) {
-		size_t take, need;
+		size_t need;
 
 		if (s->have < RECORD_HDR) {
-			take = RECORD_HDR - s->have;
-			if (take > len)
-				take = len;
-			memcpy(s->buf + s->have, data, take);
-			s->have += take;
-			data += take;
-			len -= take;
-			s->next_off += take;
+			record_stream_take(s, &data, &len, RECORD_HDR);
 			if (s->have < RECORD_HDR || !record_header_ok(s, out, &rv))
 				continue;
 		} else {
 			record_header_check(s->buf, RECORD_HDR, s->next_off - s->have, &rv);
 		}
 		need = RECORD_HDR + (size_t)rv.length;
-		take = need - s->have;
-		if (take > len)
-			take = len;
-		memcpy(s->buf + s->have, data, take);
-		s->have += take;
-		data += take;
-		len -= take;
-		s->next_off += take;
+		record_stream_take(s, &data, &len, need);
 		if (s->have == need) {
 			rv.bytes = s->buf;
 			rv.len = need;
