@@ -102,6 +102,17 @@ struct event *event_dup(const struct event *ev)
 	case EV_STAGE:
 		e->u.stage.name = dup_str(&d, ev->u.stage.name);
 		e->u.stage.title = dup_str(&d, ev->u.stage.title);
+		e->u.stage.eve_title = dup_str(&d, ev->u.stage.eve_title);
+		e->u.stage.messages = dup_str(&d, ev->u.stage.messages);
+		e->u.stage.eve_messages = dup_str(&d, ev->u.stage.eve_messages);
+		e->u.stage.explain = dup_str(&d, ev->u.stage.explain);
+		e->u.stage.eavesdropper = dup_str(&d, ev->u.stage.eavesdropper);
+		break;
+	case EV_FACTS:
+		e->u.facts.suite_name = dup_str(&d, ev->u.facts.suite_name);
+		e->u.facts.group_name = dup_str(&d, ev->u.facts.group_name);
+		e->u.facts.sni = dup_str(&d, ev->u.facts.sni);
+		e->u.facts.ch_shares = dup_str(&d, ev->u.facts.ch_shares);
 		break;
 	case EV_NOTE:
 		e->u.note.level = dup_str(&d, ev->u.note.level);
@@ -168,6 +179,17 @@ void event_free(struct event *e)
 	case EV_STAGE:
 		free((void *)e->u.stage.name);
 		free((void *)e->u.stage.title);
+		free((void *)e->u.stage.eve_title);
+		free((void *)e->u.stage.messages);
+		free((void *)e->u.stage.eve_messages);
+		free((void *)e->u.stage.explain);
+		free((void *)e->u.stage.eavesdropper);
+		break;
+	case EV_FACTS:
+		free((void *)e->u.facts.suite_name);
+		free((void *)e->u.facts.group_name);
+		free((void *)e->u.facts.sni);
+		free((void *)e->u.facts.ch_shares);
 		break;
 	case EV_NOTE:
 		free((void *)e->u.note.level);
@@ -202,8 +224,23 @@ const char *event_type_name(enum ev_type t)
 	case EV_NOTE: return "note";
 	case EV_ERROR: return "error";
 	case EV_END: return "end";
+	case EV_FACTS: return "facts";
 	}
 	return "unknown";
+}
+
+const char *kx_name(enum kx k)
+{
+	switch (k) {
+	case KX_RSA: return "rsa";
+	case KX_ECDHE: return "ecdhe";
+	case KX_DHE: return "dhe";
+	case KX_PSK: return "psk";
+	case KX_PSK_ECDHE: return "psk_ecdhe";
+	case KX_PSK_DHE: return "psk_dhe";
+	case KX_UNKNOWN: break;
+	}
+	return NULL;
 }
 
 const char *dir_name(enum dir d)

@@ -32,6 +32,7 @@ enum ev_type {
 	EV_NOTE,      /* information or a warning for the user */
 	EV_ERROR,     /* a decode or session error; decoding goes on */
 	EV_END,       /* the source is exhausted / the session finished */
+	EV_FACTS,     /* what the decoder knows of a connection (again on change) */
 };
 
 enum dir { DIR_NONE = 0, DIR_C2S = 1, DIR_S2C = 2 };
@@ -130,18 +131,68 @@ struct ev_key {
 	size_t len;
 	const char *label;      /* TLS label used ("c hs traffic"), or NULL */
 	const char *derivation; /* how: "HKDF-Expand-Label(handshake_secret, ...)" */
-	const char *stage;      /* stage name in which it came to exist, or NULL */
+	const char *stage;      /* title of the stage in which it came to exist, or NULL */
+	uint32_t stage_no;      /* that stage's number in the connection (0: not known yet) */
 };
 
+/* A stage: one flight of one side. The story model (engine/story.c) emits
+ * each stage twice: when it begins (final = false; live: at the session's
+ * gate, before its bytes leave) and when it is complete (final = true: the
+ * messages, title and texts are what was decoded). Titles, message lists
+ * and texts are derived from decoded facts there and nowhere else. */
 struct ev_stage {
-	uint32_t index;          /* 0-based */
-	const char *name;        /* "client_hello", "server_flight", ... */
-	const char *title;       /* "ClientHello", human */
+	uint32_t index;          /* number - 1 */
+	uint32_t number;         /* 1-based in the connection */
+	uint32_t of;             /* the connection's planned total (see story.h) */
+	bool final;              /* the stage is complete */
+	bool planned;            /* of was known before the stage began */
+	const char *name;        /* stable key: "client_hello", "server_hello_flight", ... */
+	const char *title;       /* insider title: "ServerHello, EncryptedExtensions, ..." */
+	const char *eve_title;   /* what an eavesdropper can call it: "ServerHello, then 4 encrypted records (1,329 bytes)" */
+	const char *messages;    /* comma-separated: "server_hello,encrypted_extensions,finished" */
+	const char *eve_messages;/* the same as the wire shows it: "server_hello,encrypted" */
+	const char *explain;     /* the Explain paragraphs, separated by '\n' */
+	const char *eavesdropper;/* what an eavesdropper learns in this stage */
 	enum dir dir;
 	bool held;               /* the flight waits for the user (step mode) */
 	bool has_bytes;          /* the flight puts bytes on the wire in dir */
 	uint64_t stream_off;     /* where they begin in dir's TCP stream: the
 				    bytes the sender wrote before this flight */
+};
+
+/* The key exchange a connection used (RFC 8446 4.2.9 names the PSK modes). */
+enum kx {
+	KX_UNKNOWN = 0,
+	KX_RSA,       /* static RSA key transport (TLS 1.2): the client encrypts the premaster */
+	KX_ECDHE,
+	KX_DHE,
+	KX_PSK,       /* resumption / external PSK without a fresh key share */
+	KX_PSK_ECDHE,
+	KX_PSK_DHE,
+};
+
+/* Facts about a connection, as far as decoded; emitted as EV_FACTS when one changes. */
+struct ev_facts {
+	uint16_t version;        /* 0x0304 / 0x0303; 0 unknown */
+	uint16_t suite;          /* IANA code; 0 unknown */
+	const char *suite_name;  /* IANA name or NULL */
+	enum kx kx;
+	uint16_t group;          /* NamedGroup of the (EC)DHE exchange; 0 none or unknown */
+	const char *group_name;  /* or NULL */
+	bool hrr;                /* the server sent HelloRetryRequest */
+	bool resumed;            /* the server accepted a PSK / session resumption */
+	bool client_auth;        /* the server sent CertificateRequest */
+	int certificate;         /* the server sent Certificate: 1, 0, -1 unknown (encrypted, no keys) */
+	bool handshake_visible;  /* every handshake message was read (cleartext or decrypted) */
+	unsigned alerts;         /* alerts seen, both directions */
+	int fatal_alert;         /* description of the first fatal alert, -1 none */
+	unsigned key_updates[3]; /* KeyUpdates sent, per direction (index DIR_C2S / DIR_S2C) */
+	const char *sni;         /* server_name from the ClientHello, or NULL */
+	/* what the (last) ClientHello offered */
+	bool ch_tls13;           /* supported_versions lists TLS 1.3 */
+	bool ch_psk;             /* pre_shared_key: a ticket offered for resumption */
+	bool ch_alpn;            /* application_layer_protocol_negotiation */
+	const char *ch_shares;   /* key_share groups, "x25519, secp256r1"; NULL none */
 };
 
 struct ev_note {
@@ -176,6 +227,7 @@ struct event {
 		struct ev_stage stage;
 		struct ev_note note;
 		struct ev_error error;
+		struct ev_facts facts;
 	} u;
 };
 
@@ -196,6 +248,8 @@ void event_free(struct event *ev);
 const char *event_type_name(enum ev_type t);
 /* "c2s", "s2c" or NULL. */
 const char *dir_name(enum dir d);
+/* "rsa", "ecdhe", "dhe", "psk", "psk_ecdhe", "psk_dhe" or NULL. */
+const char *kx_name(enum kx k);
 /* "client", "server", "observer" or NULL. */
 const char *owner_name(enum owner o);
 /* Microseconds since the epoch, wall clock. */

@@ -20,6 +20,17 @@ void tlsdec_emit(struct tlsdec *d, enum dir dir, struct event *ev)
 	sink_emit(d->out, ev);
 }
 
+/* Publish the connection facts if one changed. */
+static void tlsdec_facts_flush(struct tlsdec *d, enum dir dir)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_FACTS;
+	if (facts_take(&d->facts, &ev.u.facts))
+		tlsdec_emit(d, dir, &ev);
+}
+
 /* Emit an EV_ERROR carrying the current error message. */
 void tlsdec_error(struct tlsdec *d, enum dir dir, int code, uint64_t offset)
 {
@@ -47,6 +58,7 @@ struct tlsdec *tlsdec_new(uint32_t conn_id, struct keystore *ks, struct sink *ou
 	for (int i = 0; i < 2; i++)
 		record_stream_init(&d->d[i].rs);
 	fields_init(&d->fl);
+	facts_init(&d->facts);
 	return d;
 }
 
@@ -160,8 +172,11 @@ static void dec_message(struct tlsdec *d, enum dir dir, const uint8_t *msg, size
 		tlsdec_error(d, dir, rc, d->cur_rec_off);
 	if (msg[0] != 0 && !enc)
 		dec_transcript_add(d, msg, len);
-	if (rc == 0 || msg[0] == 2)
+	if (rc == 0 || msg[0] == 2) {
 		dec_message_effects(d, dir, msg[0], enc);
+		facts_message(&d->facts, &d->hi, dir, msg[0], &d->fl);
+	}
+	tlsdec_facts_flush(d, dir);
 }
 
 /* Append a handshake fragment and emit every message it completes. */
@@ -256,6 +271,8 @@ static void dec_ccs(struct tlsdec *d, enum dir dir, const uint8_t *p, size_t n, 
 		return;
 	tlskeys_reset_dir(st, PH_PLAIN);
 	st->cipher_on = true;
+	facts_ccs(&d->facts, &d->hi, dir);
+	tlsdec_facts_flush(d, dir);
 }
 
 /* Alerts: a sequence of (level, description) pairs. */
@@ -278,7 +295,9 @@ static void dec_alert(struct tlsdec *d, enum dir dir, const uint8_t *p, size_t n
 		ev.u.alert.desc_name = names_alert_desc(desc) ? names_alert_desc(desc) : "unknown";
 		ev.u.alert.encrypted = enc;
 		tlsdec_emit(d, dir, &ev);
+		facts_alert(&d->facts, level, desc);
 	}
+	tlsdec_facts_flush(d, dir);
 	if (n == 0 || cursor_left(&c)) {
 		err_set(ERR_LENGTH, "alert record at stream offset %llu: %zu bytes is not a whole number of 2-byte alerts",
 			(unsigned long long)d->cur_rec_off, n);
@@ -357,6 +376,9 @@ void tlsdec_record(struct tlsdec *d, enum dir dir, const struct record_view *r,
 			}
 		} else if (rc == ERR_NOKEY) {
 			rec->why_not = why;
+			if (st->ph == PH_HS || st->ph == PH_EARLY ||
+			    (d->hi.version != 0x0304 && st->cipher_on && !d->facts.server_fin_seen && dir == DIR_S2C))
+				facts_hidden(&d->facts, dir);
 		} else {
 			rec->auth_failed = true;
 		}
@@ -367,6 +389,8 @@ void tlsdec_record(struct tlsdec *d, enum dir dir, const struct record_view *r,
 	rec->plain = plain;
 	rec->plain_len = plen;
 	tlsdec_emit(d, dir, &ev);
+	if (rec->why_not)
+		tlsdec_facts_flush(d, dir);
 	if (rec->auth_failed) {
 		if (rc == ERR_AUTH)
 			err_set(ERR_AUTH, "authentication failed: %s record %llu at stream offset %llu",

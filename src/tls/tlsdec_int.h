@@ -4,6 +4,7 @@
 #define TLSVIZ_TLS_TLSDEC_INT_H
 
 #include "keys/keys.h"
+#include "tls/facts.h"
 #include "tls/fields.h"
 #include "tls/handshake.h"
 #include "tls/record.h"
@@ -63,6 +64,7 @@ struct tlsdec {
 	bool transcript_over, transcript_done;
 	uint8_t session_hash[48];
 	size_t session_hash_len;
+	struct facts facts;      /* published as EV_FACTS when they change */
 	/* scratch */
 	struct fields fl;
 	uint8_t plain[RECORD_MAX_FRAG + 64];
