@@ -71,28 +71,87 @@ void sess_error(struct session *s, int code, const char *fmt, ...)
 	sess_emit(s, &ev);
 }
 
-void sess_stage_begin(struct endpoint *e, const char *name, const char *title)
+/* Milliseconds on the monotonic clock. */
+static int64_t sess_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait (lock held) until the stage before number has begun and its sender
+ * has finished writing it, so flights go out one after the other in the
+ * plan's order. Time a gate is held does not count; after
+ * SESS_ORDER_WAIT_MS the flight goes anyway, with a warning. */
+static void sess_stage_order(struct endpoint *e, uint32_t number)
+{
+	struct session *s = e->s;
+	int64_t deadline = sess_ms() + SESS_ORDER_WAIT_MS;
+
+	while (!atomic_load(&s->stopping) &&
+	       (s->last_no + 1 < number || (s->last_owner != e->owner && !s->last_idle))) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 50 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->cond, &s->lock, &ts);
+		if (s->gates[0].active || s->gates[1].active)
+			deadline = sess_ms() + SESS_ORDER_WAIT_MS;
+		else if (sess_ms() > deadline) {
+			pthread_mutex_unlock(&s->lock);
+			sess_note(s, "warning", "stage %u: the planned stage %u did not go out within %d s; going on",
+				  number, s->last_no + 1, SESS_ORDER_WAIT_MS / 1000);
+			pthread_mutex_lock(&s->lock);
+			break;
+		}
+	}
+}
+
+void sess_stage_begin(struct endpoint *e, const char *name)
 {
 	struct session *s = e->s;
 	struct gate *g = &s->gates[e->owner == OWNER_SERVER];
 	struct event ev = { .type = EV_STAGE, .dir = e->dir, .conn = e->conn };
+	uint32_t number;
 	bool held;
 
 	pthread_mutex_lock(&s->lock);
+	/* a side that starts a new flight has finished its last one */
+	if (s->last_owner == e->owner && !s->last_idle) {
+		s->last_idle = true;
+		pthread_cond_broadcast(&s->cond);
+	}
+	number = sess_plan_number(s, e->conn, e->dir, e->nstages++);
+	if (number)
+		sess_stage_order(e, number);
+	else /* not in the plan: after everything begun so far */
+		number = (uint32_t)(s->nplan[e->conn && e->conn <= SESS_PLAN_CONNS ? e->conn - 1 : 0] > s->last_no
+					    ? s->nplan[e->conn && e->conn <= SESS_PLAN_CONNS ? e->conn - 1 : 0]
+					    : s->last_no) + ++s->extra;
+	if (number > s->last_no)
+		s->last_no = number;
+	s->last_owner = e->owner;
+	s->last_idle = false;
 	snprintf(g->name, sizeof g->name, "%s", name);
-	snprintf(g->title, sizeof g->title, "%s", title);
+	g->title[0] = 0;
 	snprintf(s->cur_stage, sizeof s->cur_stage, "%s", name);
 	held = s->hold && !atomic_load(&s->stopping);
-	g->st.index = s->stage_index++;
+	g->st.index = number - 1;
+	g->st.number = number;
 	g->st.name = g->name;
-	g->st.title = g->title;
+	g->st.title = NULL;
 	g->st.dir = e->dir;
 	g->st.held = held;
 	/* the capture sees this flight's bytes from here on in its direction */
 	g->st.has_bytes = strcmp(name, "tcp_handshake") != 0;
 	g->st.stream_off = e->sent;
 	ev.u.stage = g->st;
-	/* emit under the lock so stage events keep their index order */
+	/* emit under the lock so stage events keep their order */
 	sess_emit(s, &ev);
 	if (held) {
 		g->active = true;
@@ -101,6 +160,19 @@ void sess_stage_begin(struct endpoint *e, const char *name, const char *title)
 		while (g->active && s->hold && !atomic_load(&s->stopping))
 			pthread_cond_wait(&s->cond, &s->lock);
 		g->active = false;
+	}
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void sess_stage_idle(struct endpoint *e)
+{
+	struct session *s = e->s;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->last_owner == e->owner && !s->last_idle) {
+		s->last_idle = true;
+		pthread_cond_broadcast(&s->cond);
 	}
 	pthread_mutex_unlock(&s->lock);
 }
@@ -229,6 +301,11 @@ int session_ca_pem(const struct session *s, char *buf, size_t cap)
 enum session_scenario session_scenario(const struct session *s)
 {
 	return s->scen;
+}
+
+unsigned session_nconns(const struct session *s)
+{
+	return s->nconns;
 }
 
 int session_info(const struct session *s, char *version, size_t vlen, char *suite, size_t slen,
@@ -399,6 +476,7 @@ int session_open(struct session **out, const struct session_opts *o, struct sink
 	s->cli = (struct endpoint){ .s = s, .owner = OWNER_CLIENT, .dir = DIR_C2S, .fd = -1 };
 	s->srv = (struct endpoint){ .s = s, .owner = OWNER_SERVER, .dir = DIR_S2C, .fd = -1 };
 	TRY_GOTO(sess_opts_check(s, o));
+	sess_plan_build(s);
 	TRY_GOTO(ctx_make(s, o));
 	TRY_GOTO(listen_make(s, o->port));
 	*out = s;

@@ -101,6 +101,18 @@ int session_ca_der(const struct session *s, const uint8_t **der, size_t *len);
 int session_ca_pem(const struct session *s, char *buf, size_t cap);
 /* The scenario this session runs. */
 enum session_scenario session_scenario(const struct session *s);
+/* How many connections the session makes (serve: answers). */
+unsigned session_nconns(const struct session *s);
+
+/* One planned stage: which side sends, and what (comma-separated message
+ * names, see session_plan.c). */
+struct plan_step {
+	enum dir dir;
+	const char *messages;
+};
+/* The planned stages of connection conn (1-based): their count (0: no plan,
+ * as in serve mode), *steps pointing at them for the session's lifetime. */
+size_t session_plan(const struct session *s, uint32_t conn, const struct plan_step **steps);
 /* Wait up to timeout_ms for both threads to finish; 1 when done. */
 int session_wait(struct session *s, int timeout_ms);
 

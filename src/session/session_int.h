@@ -16,6 +16,9 @@
 #define SESS_IO_TIMEOUT_MS 10000 /* every socket wait is bounded by this */
 #define SESS_MAX_SECRET 64
 #define SESS_MAX_PUB 512         /* ffdhe3072 public value fits */
+#define SESS_PLAN_MAX 16         /* planned stages of one connection */
+#define SESS_PLAN_CONNS 2        /* connections with a plan (resumption has two) */
+#define SESS_ORDER_WAIT_MS 5000  /* a flight waits this long (not counting held time) for the one before it */
 
 enum phase { PH_HANDSHAKE = 0, PH_APP, PH_CLOSE };
 
@@ -45,6 +48,7 @@ struct endpoint {
 	uint64_t sent;        /* bytes handed to the socket so far (stream offset) */
 	enum phase phase, stage_phase;
 	int flights;
+	unsigned nstages;     /* stages this endpoint began in this connection */
 	/* key schedule attribution (TLS 1.3) */
 	int extracts;
 	int derives;
@@ -119,6 +123,13 @@ struct session {
 	bool running;
 	uint32_t stage_index;
 	char cur_stage[40];
+	/* the plan, and where the current connection is in it */
+	struct plan_step plan[SESS_PLAN_CONNS][SESS_PLAN_MAX];
+	size_t nplan[SESS_PLAN_CONNS];
+	uint32_t last_no;     /* the highest stage number begun in the connection */
+	uint32_t extra;       /* stages begun that the plan did not foresee */
+	enum owner last_owner;/* who began it */
+	bool last_idle;       /* and has since finished writing it (reads, or is done) */
 	uint64_t seq;
 	int nfinished;
 
@@ -146,13 +157,19 @@ void sess_note(struct session *s, const char *level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sess_error(struct session *s, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Block at the gate for a new flight of e (emits EV_STAGE). */
-void sess_stage_begin(struct endpoint *e, const char *name, const char *title);
+/* Block at the gate for a new flight of e (emits EV_STAGE): first wait
+ * (bounded) until the planned stage before it has gone out. */
+void sess_stage_begin(struct endpoint *e, const char *name);
+/* e has finished writing its flight: it reads, or is done with the connection. */
+void sess_stage_idle(struct endpoint *e);
+
+/* session_plan.c */
+/* Build the plan of every connection from the scenario and options. */
+void sess_plan_build(struct session *s);
+/* The planned number of the nth (0-based) stage of dir in connection conn; 0 if unplanned. */
+uint32_t sess_plan_number(const struct session *s, uint32_t conn, enum dir dir, unsigned nth);
 
 /* session_stage.c: look at bytes a side is about to write. */
-/* Name and title of the flight beginning with these bytes. */
-void stage_classify(struct endpoint *e, const uint8_t *buf, size_t len, const char **name,
-		    const char **title);
 /* Learn randoms, key shares and the transcript from outbound handshake
  * records (TLS 1.2 key exchange values, client random). */
 void stage_observe(struct endpoint *e, const uint8_t *buf, size_t len);

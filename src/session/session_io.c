@@ -114,6 +114,7 @@ static int io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 	int w;
 
 	(void)ssl;
+	sess_stage_idle(e); /* a side that reads has finished its flight */
 	for (;;) {
 		w = wait_fd(e->s, e->fd, POLLIN);
 		if (w < 0)
@@ -188,13 +189,10 @@ static int io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 	/* learn the client random etc. first: a stage's keys need it */
 	stage_observe(e, b, (size_t)sz);
 	if (!e->wrote || e->read_since_write || e->phase != e->stage_phase || e->stage_break) {
-		const char *name, *title;
-
-		stage_classify(e, b, (size_t)sz, &name, &title);
-		e->stage_break = !strcmp(name, "key_update");
+		e->stage_break = false;
 		e->stage_phase = e->phase;
 		e->flights++;
-		sess_stage_begin(e, name, title);
+		sess_stage_begin(e, e->owner == OWNER_CLIENT ? "client_flight" : "server_flight");
 		if (atomic_load(&e->s->stopping))
 			return WOLFSSL_CBIO_ERR_CONN_CLOSE;
 	}
@@ -468,6 +466,7 @@ static void conn_begin(struct endpoint *e, uint32_t n, bool session_level)
 	explicit_bzero(e->sec, sizeof e->sec);
 	explicit_bzero(e->priv, sizeof e->priv);
 	e->nsec = e->extracts = e->derives = e->flights = 0;
+	e->nstages = 0;
 	e->wrote = e->read_since_write = e->stage_break = false;
 	e->sent = 0;
 	e->phase = e->stage_phase = PH_HANDSHAKE;
@@ -478,6 +477,9 @@ static void conn_begin(struct endpoint *e, uint32_t n, bool session_level)
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->cur_conn = n;
+	s->last_no = s->extra = 0;
+	s->last_owner = OWNER_NONE;
+	s->last_idle = true;
 	s->have_cr = s->have_sr = s->ems = false;
 	s->ske_pub_len = s->cke_pub_len = s->dh_p_len = s->dh_g_len = 0;
 	pthread_mutex_unlock(&s->lock);
@@ -486,6 +488,7 @@ static void conn_begin(struct endpoint *e, uint32_t n, bool session_level)
 /* Connection over for e: free its TLS object, close its socket. */
 static void conn_end(struct endpoint *e)
 {
+	sess_stage_idle(e);
 	if (e->ssl) {
 		wolfSSL_free(e->ssl);
 		e->ssl = NULL;
@@ -631,6 +634,7 @@ static int client_key_update(struct endpoint *e)
 
 	if (r != WOLFSSL_SUCCESS)
 		return ssl_fail(e, "KeyUpdate", r);
+	e->stage_break = true; /* the request that follows is a flight of its own */
 	sess_note(e->s, "info",
 		  "the client sent KeyUpdate (update_requested): its next records use "
 		  "client_application_traffic_secret_1, and the server will answer with its own KeyUpdate");
@@ -644,7 +648,7 @@ static int client_conn(struct endpoint *e, uint32_t n)
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	int one = 1, r;
 
-	sess_stage_begin(e, "tcp_handshake", "TCP handshake (SYN, SYN-ACK, ACK)");
+	sess_stage_begin(e, "tcp_handshake");
 	if (atomic_load(&s->stopping))
 		return e->result = ERR_STATE;
 	e->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

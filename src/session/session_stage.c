@@ -1,4 +1,4 @@
-/* Naming flights and learning public values from the bytes an endpoint is
+/* Learning public values from the bytes an endpoint is
  * about to write. The bytes come from our own wolfSSL, but they are still
  * read through the bounded cursor: nothing here trusts a length. */
 #include <stdio.h>
@@ -11,110 +11,12 @@
 #define CT_CCS 20
 #define CT_ALERT 21
 #define CT_HANDSHAKE 22
-#define CT_APP 23
-/* TLS 1.3 encrypted alert: 2 bytes + inner type + 16-byte tag */
-#define TLS13_ALERT_LEN 19
-/* TLS 1.3 encrypted KeyUpdate: 4-byte header + 1 + inner type + 16-byte tag */
-#define TLS13_KEY_UPDATE_LEN 22
 
 /* SHA-256("HelloRetryRequest"), the ServerHello.random of an HRR (RFC 8446 4.1.3). */
 static const uint8_t hrr_random[32] = {
 	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
 	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
-
-/* struct { ContentType type; ProtocolVersion legacy_record_version;
- *          uint16 length; opaque fragment[length]; } TLSPlaintext;
- * Reads the first record header of buf. */
-static int first_record(const uint8_t *buf, size_t len, uint8_t *type, uint16_t *rlen,
-			struct cursor *frag)
-{
-	struct cursor c;
-	uint16_t ver;
-
-	cursor_init(&c, buf, len, 0);
-	TRY(cursor_u8(&c, "content_type", type));
-	TRY(cursor_u16(&c, "legacy_record_version", &ver));
-	TRY(cursor_u16(&c, "length", rlen));
-	return cursor_sub(&c, "fragment", cursor_left(&c) < *rlen ? cursor_left(&c) : *rlen, frag);
-}
-
-void stage_classify(struct endpoint *e, const uint8_t *buf, size_t len, const char **name,
-		    const char **title)
-{
-	bool client = e->owner == OWNER_CLIENT;
-	bool v13 = e->s->version == 0x0304;
-	struct cursor frag;
-	uint8_t type = 0, hs = 0;
-	uint16_t rlen = 0;
-	const uint8_t *rnd;
-
-	*name = client ? "client_flight" : "server_flight";
-	*title = client ? "Client flight" : "Server flight";
-	if (first_record(buf, len, &type, &rlen, &frag) < 0)
-		return;
-	if (e->phase == PH_CLOSE) {
-		*name = "close_notify";
-		*title = client ? "Client close_notify alert" : "Server close_notify alert";
-		return;
-	}
-	if (type == CT_ALERT || (v13 && type == CT_APP && rlen == TLS13_ALERT_LEN && e->phase == PH_HANDSHAKE)) {
-		*name = "alert";
-		*title = client ? "Client alert" : "Server alert";
-		return;
-	}
-	if (v13 && type == CT_APP && rlen == TLS13_KEY_UPDATE_LEN && e->phase == PH_APP) {
-		*name = "key_update";
-		*title = client ? "Client KeyUpdate (update_requested)" : "Server KeyUpdate (answer)";
-		return;
-	}
-	if (e->phase == PH_APP) {
-		*name = client ? "http_request" : "http_response";
-		*title = client ? "HTTP request (GET)" : "HTTP response (200 OK)";
-		return;
-	}
-	if (type == CT_HANDSHAKE && cursor_u8(&frag, "msg_type", &hs) == 0) {
-		switch (hs) {
-		case 1:
-			*name = e->flights ? "client_hello_retry" : "client_hello";
-			*title = e->flights ? "Second ClientHello (after HelloRetryRequest)" : "ClientHello";
-			return;
-		case 2:
-			if (cursor_skip(&frag, "length+version", 5) == 0 &&
-			    cursor_bytes(&frag, "random", 32, &rnd) == 0 && !memcmp(rnd, hrr_random, 32)) {
-				*name = "hello_retry_request";
-				*title = "HelloRetryRequest";
-				return;
-			}
-			*name = "server_hello_flight";
-			*title = v13 ? "ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished"
-				     : "ServerHello, Certificate, ServerKeyExchange, ServerHelloDone";
-			return;
-		case 16:
-			*name = "client_finished";
-			*title = "ClientKeyExchange, ChangeCipherSpec, Finished";
-			return;
-		case 4:
-			*name = "server_finished";
-			*title = "NewSessionTicket, ChangeCipherSpec, Finished";
-			return;
-		default:
-			return;
-		}
-	}
-	if (type == CT_CCS || type == CT_APP) {
-		if (client) {
-			*name = "client_finished";
-			*title = type == CT_CCS ? "ChangeCipherSpec, Finished" : "Finished";
-		} else if (v13) {
-			*name = "new_session_ticket";
-			*title = "NewSessionTicket";
-		} else {
-			*name = "server_finished";
-			*title = "ChangeCipherSpec, Finished";
-		}
-	}
-}
 
 /* Copy a vector's bytes into dst (at most cap). */
 static int take_vec(struct cursor *v, uint8_t *dst, size_t cap, size_t *out_len)
