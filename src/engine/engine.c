@@ -14,6 +14,7 @@
 #include "engine/engine_int.h"
 #include "engine/keylog_out.h"
 #include "engine/reread.h"
+#include "engine/story.h"
 #include "keys/keys.h"
 #include "session/session.h"
 #include "tls/tlsdec.h"
@@ -48,22 +49,39 @@ static void engine_rr_event(struct engine *e, const struct event *ev)
 	reread_event(e->rr, ev, ver, suite);
 }
 
-/* Number an event and hand it to the view. */
-static void engine_out(struct sink *self, const struct event *ev)
+/* Number an event and hand it to the view (after the story model). */
+static void engine_view_out(struct sink *self, const struct event *ev)
 {
-	struct engine *e = (struct engine *)((char *)self - offsetof(struct engine, out));
+	struct engine *e = (struct engine *)((char *)self - offsetof(struct engine, view_out));
 	struct event copy = *ev;
 
 	copy.seq = ++e->seq;
+	sink_emit(e->view, &copy);
+}
+
+/* Everything the pipeline says: the read-back index, the pass counters,
+ * then the story model, which adds the stages and holds keys until their
+ * stage is known. */
+static void engine_out(struct sink *self, const struct event *ev)
+{
+	struct engine *e = (struct engine *)((char *)self - offsetof(struct engine, out));
+
+	if (e->reading_ahead) {
+		sink_emit(story_sink(e->story), ev);
+		return;
+	}
 	if (e->rr && !e->pass)
-		engine_rr_event(e, &copy);
-	if (e->pass && ev->type == EV_RECORD && ev->u.record.encrypted) {
+		engine_rr_event(e, ev);
+	if (e->pass && !e->pass_dry && ev->type == EV_RECORD && ev->u.record.encrypted) {
 		e->pass_enc[e->pass]++;
 		e->pass_dec[e->pass] += ev->u.record.decrypted;
 	}
-	if (e->pass && ev->type == EV_APP_DATA)
+	if (e->pass && !e->pass_dry && ev->type == EV_APP_DATA)
 		e->pass_app[e->pass]++;
-	sink_emit(e->view, &copy);
+	if (e->story)
+		sink_emit(story_sink(e->story), ev);
+	else
+		engine_view_out(&e->view_out, ev);
 }
 
 /* Emit a note (info or warning). */
@@ -238,7 +256,7 @@ static void on_data(void *ctx, uint32_t rid, enum dir d, const uint8_t *data, si
 	struct conn_state *c = engine_conn(e, id);
 	bool live = e->o.mode == ENGINE_LIVE && e->pass == 0 && c;
 
-	if (e->rr && !e->pass)
+	if (e->rr && !e->pass && !e->reading_ahead)
 		reread_data(e->rr, id, d, e->cur_pkt, data, len, off, e->frame_pos,
 			    e->cur_raw ? e->cur_raw->frame_no : 0);
 	engine_emit_packet(e, id, d);
@@ -431,6 +449,14 @@ static enum capture_mode engine_capture_mode(enum engine_capture c)
 
 
 
+/* The plan of a live connection, for the story model. */
+static size_t engine_plan(void *ctx, uint32_t conn, const struct plan_step **steps)
+{
+	struct engine *e = ctx;
+
+	return session_plan(e->sess, conn, steps);
+}
+
 /* Live: choose the capture source (before any thread), open the session. */
 static int engine_open_live(struct engine *e)
 {
@@ -482,6 +508,8 @@ static int engine_open_live(struct engine *e)
 	TRY(session_open(&e->sess, &so, evqueue_sink(e->q), e->ks));
 	if (e->o.serve)
 		TRY(engine_write_ca(e));
+	else if (e->story) /* the session's gates number the stages of its connections */
+		story_set_live(e->story, session_nconns(e->sess), engine_plan, e);
 	return 0;
 }
 
@@ -517,6 +545,12 @@ int engine_open(struct engine **out, const struct engine_opts *o, struct sink *v
 	e->o = *o;
 	e->view = view;
 	e->out.emit = engine_out;
+	e->view_out.emit = engine_view_out;
+	if (!o->no_story) {
+		e->story = story_new(&e->view_out);
+		ENSURE_GOTO(e->story, ERR_NOMEM, "out of memory");
+		story_set_scenario(e->story, o->mode == ENGINE_LIVE && !o->serve ? o->scenario : NULL);
+	}
 	e->wake[0] = e->wake[1] = -1;
 	e->tap_lock_ok = pthread_mutex_init(&e->tap_lock, NULL) == 0;
 	e->session_rc = 0;
@@ -579,6 +613,8 @@ static void engine_finish(struct engine *e)
 		return;
 	reasm_finish(e->rs);
 	engine_release_held(e, true);
+	if (e->story)
+		story_flush(e->story);
 	for (size_t i = 0; i < e->nconns; i++)
 		if (e->conns[i].dec && e->conns[i].closed != (DIR_C2S | DIR_S2C))
 			tlsdec_end(e->conns[i].dec);
@@ -657,9 +693,62 @@ static int engine_poll_live(struct engine *e, int budget)
 	return 1;
 }
 
+/* Forget every connection's decoder and the reassembly (a pass starts again). */
+int engine_pipeline_reset(struct engine *e, uint32_t keep_below)
+{
+	struct reasm *rs = reasm_new(&engine_reasm_ops, e, 0);
+
+	ENSURE(rs, ERR_NOMEM, "out of memory");
+	reasm_free(e->rs);
+	e->rs = rs;
+	for (size_t i = keep_below; i < e->nconns; i++) {
+		tlsdec_free(e->conns[i].dec);
+		memset(&e->conns[i], 0, sizeof e->conns[i]);
+	}
+	if (e->max_conn > keep_below)
+		e->max_conn = keep_below;
+	if (e->last_conn > keep_below)
+		e->last_conn = keep_below;
+	return 0;
+}
+
+/* Batch replay: read the whole file once, only counting each connection's
+ * stages, then start again from the top. */
+static int engine_read_ahead(struct engine *e)
+{
+	struct pkt_raw r;
+	int rc;
+
+	e->read_ahead_done = true;
+	if (!e->story)
+		return 0;
+	e->reading_ahead = true;
+	story_set_dry(e->story, true);
+	while ((rc = capfile_next(e->cf, &r)) > 0)
+		engine_frame(e, &r);
+	reasm_finish(e->rs);
+	for (size_t i = 0; i < e->nconns; i++)
+		if (e->conns[i].dec && e->conns[i].closed != (DIR_C2S | DIR_S2C))
+			tlsdec_end(e->conns[i].dec);
+	story_keep_totals(e->story);
+	story_set_dry(e->story, false);
+	e->reading_ahead = false;
+	capfile_close(e->cf);
+	e->cf = NULL;
+	TRY(engine_pipeline_reset(e, 0));
+	/* the key log's notes were said once already */
+	return capfile_open(&e->cf, e->o.file, e->ks, NULL);
+}
+
 static int engine_poll_replay(struct engine *e, int budget)
 {
 	struct pkt_raw r;
+
+	if (e->o.read_ahead && !e->read_ahead_done && engine_read_ahead(e) < 0) {
+		engine_error_event(e, 0, err_last());
+		engine_finish(e);
+		return 0;
+	}
 
 	for (int i = 0; i < budget; i++) {
 		int rc;
@@ -854,6 +943,7 @@ void engine_close(struct engine *e)
 		capfile_close(e->cf);
 	capfile_close(e->cf2);
 	reread_free(e->rr);
+	story_free(e->story);
 	for (size_t i = 0; i < e->nconns; i++)
 		tlsdec_free(e->conns[i].dec);
 	free(e->conns);

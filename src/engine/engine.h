@@ -44,6 +44,10 @@ struct engine_opts {
 	const char *keylog_in;   /* --keylog FILE in replay mode */
 	const char *rsa_key;
 	const char *export_dir;  /* --export-plaintext DIR */
+	bool read_ahead;         /* replay: read the file once to count each
+				    connection's stages, so every stage event
+				    carries the final total in `of` */
+	bool no_story;           /* no stage events (a plaintext export only) */
 };
 
 struct engine_status {

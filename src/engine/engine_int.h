@@ -38,10 +38,14 @@ struct conn_state {
 	uint64_t fed[3]; /* live: stream bytes fed to the decoder, per dir */
 };
 
+struct story;
+
 struct engine {
 	struct engine_opts o;
 	struct sink *view;
-	struct sink out; /* numbers events, forwards to view */
+	struct sink out; /* into the story model */
+	struct sink view_out; /* numbers events, forwards to view */
+	struct story *story;
 	uint64_t seq;
 	struct keystore *ks;
 	/* live */
@@ -67,6 +71,8 @@ struct engine {
 	struct keystore *pass_ks;   /* keys of the current pass (NULL: e->ks) */
 	struct keystore *pass_keys[3];
 	bool fs_done;
+	bool pass_dry;        /* a pass's first, counting run */
+	bool reading_ahead, read_ahead_done; /* replay: counting stages first */
 	uint64_t pass_enc[3], pass_dec[3], pass_app[3];
 	char fs_capture[1200], fs_key[1200];
 	/* replay */
@@ -101,5 +107,9 @@ int engine_find_captures(struct engine *e);
 int engine_write_ca(struct engine *e);
 void engine_forward_secrecy(struct engine *e);
 void engine_scenario_result(struct engine *e);
+
+/* Forget the decoders of connection ids above keep_below and the reassembly
+ * (a pass or a read-ahead starts again from its first frame). */
+int engine_pipeline_reset(struct engine *e, uint32_t keep_below);
 
 #endif

@@ -4,6 +4,7 @@
 #include "engine/engine_int.h"
 
 #include "core/err.h"
+#include "engine/story.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -148,13 +149,66 @@ static void engine_pass_note(struct engine *e, int n, const char *what)
 	engine_note(e, "info", line);
 }
 
+/* Feed a pass its frames: part A reads the shipped capture. */
+static int engine_fs_feed_file(struct engine *e, void *ctx)
+{
+	struct capfile *cf = NULL;
+	struct pkt_raw r;
+	int rc;
+
+	(void)ctx;
+	TRY(capfile_open(&cf, e->fs_capture, NULL, NULL)); /* its own key log (DSB) is ignored */
+	while ((rc = capfile_next(cf, &r)) > 0)
+		engine_frame(e, &r);
+	if (rc < 0)
+		engine_error_event(e, 0, rc);
+	capfile_close(cf);
+	return 0;
+}
+
+/* Part B reads the frames this session captured. */
+static int engine_fs_feed_frames(struct engine *e, void *ctx)
+{
+	(void)ctx;
+	for (size_t i = 0; i < e->nframes; i++) {
+		struct pkt_raw r = {
+			.frame = e->frames[i].bytes, .caplen = e->frames[i].caplen,
+			.origlen = e->frames[i].origlen, .ts_us = e->frames[i].ts_us,
+			.linktype = e->linktype, .frame_no = i + 1,
+		};
+
+		engine_frame(e, &r);
+	}
+	return 0;
+}
+
+/* Run pass n twice: once only counting its stages (so every stage event of
+ * the real run knows its total), then for the view. */
+static int engine_pass_run(struct engine *e, int n, struct keystore *ks, int (*feed)(struct engine *, void *))
+{
+	uint32_t base = e->max_conn;
+
+	if (e->story) {
+		TRY(engine_pass_begin(e, n, ks));
+		e->pass_dry = true;
+		story_set_dry(e->story, true);
+		(void)feed(e, NULL);
+		engine_pass_end(e);
+		story_keep_totals(e->story);
+		story_set_dry(e->story, false);
+		e->pass_dry = false;
+		TRY(engine_pipeline_reset(e, base));
+	}
+	TRY(engine_pass_begin(e, n, ks));
+	TRY(feed(e, NULL));
+	engine_pass_end(e);
+	return 0;
+}
+
 /* Part A: the shipped static-RSA capture with only the server's key. */
 static int engine_fs_part_a(struct engine *e)
 {
 	struct keystore *ks = keystore_new();
-	struct capfile *cf = NULL;
-	struct pkt_raw r;
-	int rc;
 
 	ENSURE(ks, ERR_NOMEM, "out of memory");
 	e->pass_keys[1] = ks;
@@ -165,18 +219,9 @@ static int engine_fs_part_a(struct engine *e)
 		    "that key, so the key opens everything: if a hacker could get hold of your private key, every "
 		    "session ever recorded with it can be decrypted.");
 	TRY(keystore_load_rsa_key(ks, e->fs_key));
-	TRY(capfile_open(&cf, e->fs_capture, NULL, &e->out)); /* its own key log (DSB) is ignored */
-	TRY_GOTO(engine_pass_begin(e, 1, ks));
-	while ((rc = capfile_next(cf, &r)) > 0)
-		engine_frame(e, &r);
-	if (rc < 0)
-		engine_error_event(e, 0, rc);
-	engine_pass_end(e);
+	TRY(engine_pass_run(e, 1, ks, engine_fs_feed_file));
 	engine_pass_note(e, 1, "the private key");
-	rc = 0;
-out:
-	capfile_close(cf);
-	return rc;
+	return 0;
 }
 
 /* Part B: this session's capture again, with only its server's key. */
@@ -195,17 +240,7 @@ static int engine_fs_part_b(struct engine *e)
 		    "ephemeral keys that were thrown away, so nothing decrypts.");
 	TRY(session_server_key(e->sess, &der, &len));
 	TRY(keystore_load_rsa_key_mem(ks, der, len, "the live session's server key"));
-	TRY(engine_pass_begin(e, 2, ks));
-	for (size_t i = 0; i < e->nframes; i++) {
-		struct pkt_raw r = {
-			.frame = e->frames[i].bytes, .caplen = e->frames[i].caplen,
-			.origlen = e->frames[i].origlen, .ts_us = e->frames[i].ts_us,
-			.linktype = e->linktype, .frame_no = i + 1,
-		};
-
-		engine_frame(e, &r);
-	}
-	engine_pass_end(e);
+	TRY(engine_pass_run(e, 2, ks, engine_fs_feed_frames));
 	engine_pass_note(e, 2, "the server's private key");
 	return 0;
 }
@@ -215,6 +250,8 @@ void engine_forward_secrecy(struct engine *e)
 {
 	e->fs_done = true;
 	engine_pass_end(e);
+	if (e->story) /* the live connection's last stage is complete */
+		story_flush(e->story);
 	if (engine_fs_part_a(e) < 0)
 		engine_error_event(e, 0, err_last());
 	if (engine_fs_part_b(e) < 0)

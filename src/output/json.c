@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct json_view {
 	struct view_base base;
@@ -46,6 +47,71 @@ static json_t *json_fields(const struct field *f, size_t n)
 		json_array_append_new(a, o);
 	}
 	return a;
+}
+
+/* A comma-separated list as an array of strings. */
+static void json_list(json_t *o, const char *key, const char *list, char sep)
+{
+	json_t *a;
+
+	if (!list)
+		return;
+	a = json_array();
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, sep);
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		json_array_append_new(a, json_stringn(p, n));
+		p += n;
+		if (*p == sep)
+			p++;
+	}
+	json_object_set_new(o, key, a);
+}
+
+/* The stage members (see tlsviz(1), "stage"). */
+static void json_stage(json_t *o, const struct ev_stage *st)
+{
+	json_object_set_new(o, "index", json_integer(st->index));
+	json_object_set_new(o, "number", json_integer(st->number));
+	json_object_set_new(o, "of", json_integer(st->of));
+	json_object_set_new(o, "final", json_boolean(st->final));
+	json_object_set_new(o, "planned", json_boolean(st->planned));
+	json_str(o, "name", st->name);
+	json_str(o, "title", st->title);
+	json_str(o, "eve_title", st->eve_title);
+	json_list(o, "messages", st->messages, ',');
+	json_list(o, "eve_messages", st->eve_messages, ',');
+	json_list(o, "explain", st->explain, '\n');
+	json_str(o, "eavesdropper", st->eavesdropper);
+	if (st->held)
+		json_object_set_new(o, "held", json_true());
+}
+
+/* The facts members; null where not known. */
+static void json_facts(json_t *o, const struct ev_facts *f)
+{
+	const char *v = f->version == 0x0304 ? "TLS 1.3" : f->version == 0x0303 ? "TLS 1.2" : NULL;
+
+	json_object_set_new(o, "version", v ? json_string(v) : json_null());
+	json_object_set_new(o, "version_code", json_integer(f->version));
+	json_object_set_new(o, "suite", f->suite_name ? json_string(f->suite_name) : json_null());
+	json_object_set_new(o, "key_exchange", kx_name(f->kx) ? json_string(kx_name(f->kx)) : json_null());
+	json_object_set_new(o, "group", f->group_name ? json_string(f->group_name) : json_null());
+	json_object_set_new(o, "hrr", json_boolean(f->hrr));
+	json_object_set_new(o, "resumed", json_boolean(f->resumed));
+	json_object_set_new(o, "client_auth", json_boolean(f->client_auth));
+	json_object_set_new(o, "certificate", f->certificate < 0 ? json_null() : json_boolean(f->certificate));
+	json_object_set_new(o, "handshake_visible", json_boolean(f->handshake_visible));
+	json_object_set_new(o, "alerts", json_integer(f->alerts));
+	json_object_set_new(o, "fatal_alert", f->fatal_alert < 0 ? json_null() : json_integer(f->fatal_alert));
+	json_object_set_new(o, "key_updates_c2s", json_integer(f->key_updates[DIR_C2S]));
+	json_object_set_new(o, "key_updates_s2c", json_integer(f->key_updates[DIR_S2C]));
+	json_object_set_new(o, "sni", f->sni ? json_string(f->sni) : json_null());
+	json_object_set_new(o, "offered_tls13", json_boolean(f->ch_tls13));
+	json_object_set_new(o, "offered_psk", json_boolean(f->ch_psk));
+	json_object_set_new(o, "offered_alpn", json_boolean(f->ch_alpn));
+	json_object_set_new(o, "offered_shares", f->ch_shares ? json_string(f->ch_shares) : json_null());
 }
 
 /* Per-type members. */
@@ -115,12 +181,13 @@ static void json_body(json_t *o, const struct event *ev)
 		json_object_set_new(o, "len", json_integer((json_int_t)ev->u.key.len));
 		json_str(o, "label", ev->u.key.label);
 		json_str(o, "derivation", ev->u.key.derivation);
-		json_str(o, "stage", ev->u.key.stage);
+		json_object_set_new(o, "stage", ev->u.key.stage_no ? json_integer(ev->u.key.stage_no) : json_null());
 		break;
 	case EV_STAGE:
-		json_object_set_new(o, "index", json_integer(ev->u.stage.index));
-		json_str(o, "name", ev->u.stage.name);
-		json_str(o, "title", ev->u.stage.title);
+		json_stage(o, &ev->u.stage);
+		break;
+	case EV_FACTS:
+		json_facts(o, &ev->u.facts);
 		break;
 	case EV_NOTE:
 		json_str(o, "level", ev->u.note.level);
