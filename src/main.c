@@ -3,6 +3,7 @@
 #include "core/err.h"
 #include "engine/engine.h"
 #include "engine/keylog_out.h"
+#include "output/eve.h"
 #include "output/views.h"
 #ifdef TLSVIZ_HAVE_UI
 #include "tui.h"
@@ -32,7 +33,7 @@ enum opt_id {
 	OPT_BATCH = 256, OPT_JSON, OPT_TLS, OPT_SUITE, OPT_GROUP, OPT_CERT_TYPE,
 	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
 	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
-	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT,
+	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT, OPT_VIEW,
 };
 
 struct opt {
@@ -56,6 +57,8 @@ static const struct opt opts[] = {
 	  .help = "with --batch text: one line per TCP packet too" },
 	{ .name = "hex", .id = OPT_HEX, .cmds = CMD_VIEWS,
 	  .help = "with --batch text: hex dump of every record as on the wire" },
+	{ .name = "view", .id = OPT_VIEW, .arg = "insider|eavesdropper", .cmds = CMD_VIEWS,
+	  .help = "with --batch: insider (default: keys and plaintext) or eavesdropper (only what the wire shows)" },
 	{ .name = "scenario", .id = OPT_SCENARIO, .arg = "NAME", .cmds = CMD_LIVE_LIKE,
 	  .help = "workshop scenario: tls13 (default), tls12, hrr, resumption, mtls, keyupdate, untrusted, "
 		  "impostor, tamper, forward-secrecy" },
@@ -116,7 +119,7 @@ struct cmd {
 struct args {
 	const struct cmd *cmd;
 	struct engine_opts eo;
-	bool batch, json, step, packets, hex, ascii, no_color;
+	bool batch, json, step, packets, hex, ascii, no_color, eavesdropper;
 	const char *write, *format, *keylog;
 };
 
@@ -244,6 +247,11 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 	case OPT_JSON: a->json = true; break;
 	case OPT_PACKETS: a->packets = true; break;
 	case OPT_HEX: a->hex = true; break;
+	case OPT_VIEW:
+		if (strcmp(val, "insider") && strcmp(val, "eavesdropper"))
+			return usage_error("--view: '%s' is not insider or eavesdropper", val);
+		a->eavesdropper = !strcmp(val, "eavesdropper");
+		break;
 	case OPT_STEP: a->step = true; break;
 	case OPT_ASCII: a->ascii = true; break;
 	case OPT_NO_COLOR: a->no_color = true; break;
@@ -396,7 +404,8 @@ static bool wait_enter(const struct ev_stage *st)
 {
 	char line[64];
 
-	fprintf(stderr, "[held] %s - press Enter to send it\n", st->title ? st->title : st->name);
+	fprintf(stderr, "[held] stage %u%s%s - press Enter to send it\n", st->number, st->title ? ": " : "",
+		st->title ? st->title : "");
 	return fgets(line, sizeof line, stdin) != NULL;
 }
 
@@ -455,17 +464,38 @@ static int run_headless(struct args *a, struct sink *view)
 	return rc;
 }
 
-/* Make the headless view the flags ask for. */
+/* With --view eavesdropper: the projection make_view returned, and the
+ * view behind it. */
+static struct sink *eve_view, *inner_view;
+
+/* Make the headless view the flags ask for (through the eavesdropper
+ * projection with --view eavesdropper). */
 static struct sink *make_view(struct args *a)
 {
 	struct view_opts vo = { .packets = a->packets, .hex = a->hex };
+	struct sink *v = a->json ? view_json_new(stdout) : view_text_new(stdout, &vo);
+	struct sink *eve;
 
-	return a->json ? view_json_new(stdout) : view_text_new(stdout, &vo);
+	if (!v || !a->eavesdropper)
+		return v;
+	eve = eve_sink_new(v);
+	if (!eve) {
+		view_close(v);
+		return NULL;
+	}
+	inner_view = v;
+	eve_view = eve;
+	return eve;
 }
 
 /* Finish a headless command: close the view, fold its status into rc. */
 static int finish_view(struct sink *view, int rc)
 {
+	if (view && view == eve_view) {
+		eve_sink_free(view);
+		view = inner_view;
+		eve_view = inner_view = NULL;
+	}
 	if (view_close(view) < 0 && rc == EXIT_OK) {
 		fprintf(stderr, "%s: %s\n", prog, err_msg());
 		return EXIT_FAILED;
@@ -518,6 +548,9 @@ static int cmd_replay(struct args *a)
 	view = a->batch ? make_view(a) : NULL;
 	if (a->batch && !view)
 		return engine_error("output");
+	/* stage events carry their connection's final total: count first */
+	a->eo.read_ahead = a->batch;
+	a->eo.no_story = !a->batch;
 	{
 		struct sink_tee tee;
 		struct sink *exp = NULL;

@@ -782,7 +782,20 @@ int engine_poll(struct engine *e, int budget)
 
 int engine_pending(struct engine *e, struct ev_stage *st)
 {
-	return e->sess ? session_pending(e->sess, st) : 0;
+	const struct plan_step *plan;
+	size_t n;
+	int r = e->sess ? session_pending(e->sess, st) : 0;
+
+	if (r != 1)
+		return r;
+	/* the title the stage's begin event carries: the plan's */
+	n = session_plan(e->sess, session_conn(e->sess), &plan);
+	st->title = NULL;
+	if (st->number && st->number <= n) {
+		story_plan_title(plan, n, st->number, e->pending_title, sizeof e->pending_title);
+		st->title = e->pending_title;
+	}
+	return 1;
 }
 
 int engine_release(struct engine *e)

@@ -46,6 +46,7 @@ struct engine {
 	struct sink out; /* into the story model */
 	struct sink view_out; /* numbers events, forwards to view */
 	struct story *story;
+	char pending_title[200]; /* engine_pending's title */
 	uint64_t seq;
 	struct keystore *ks;
 	/* live */

@@ -226,6 +226,18 @@ static bool second_hello(const struct sconn *c, uint32_t n)
 	return false;
 }
 
+void story_plan_title(const struct plan_step *plan, size_t n, uint32_t number, char *out, size_t cap)
+{
+	bool second = false;
+
+	out[0] = 0;
+	if (!number || number > n)
+		return;
+	for (size_t i = 0; i + 1 < number; i++)
+		second |= story_has(plan[i].messages, "hello_retry_request");
+	title_of(plan[number - 1].messages, second, out, cap);
+}
+
 /* Emit the begin event of the connection's current stage. */
 static void stage_emit_begin(struct story *st, struct sconn *c)
 {
@@ -235,7 +247,7 @@ static void stage_emit_begin(struct story *st, struct sconn *c)
 	const char *plan = s->number && s->number <= c->nplan ? c->plan[s->number - 1].messages : NULL;
 
 	if (plan)
-		title_of(plan, second_hello(c, s->number), title, sizeof title);
+		story_plan_title(c->plan, c->nplan, s->number, title, sizeof title);
 	ev.u.stage.index = s->number - 1;
 	ev.u.stage.number = s->number;
 	ev.u.stage.of = conn_of(st, c);

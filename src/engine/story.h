@@ -47,8 +47,10 @@ void story_keep_totals(struct story *st);
 /* Finish every open stage and release held keys (end of input). */
 void story_flush(struct story *st);
 
-/* For tests and the TUI: the title of a message list as a stage title
+/* The title of a message list as a stage title
  * ("server_hello,certificate" -> "ServerHello, Certificate"). */
 void story_title(const char *messages, enum dir dir, char *out, size_t cap);
+/* The title planned stage number (1-based) of plan[0..n) will carry when it begins. */
+void story_plan_title(const struct plan_step *plan, size_t n, uint32_t number, char *out, size_t cap);
 
 #endif

@@ -443,7 +443,7 @@ void story_text_explain(const struct story_ctx *x, char *out, size_t cap)
 		if (out[0])
 			story_cat(out, cap, "\n");
 		if (p->textbook)
-			story_cat(out, cap, "Textbook vs. this session: ");
+			story_cat(out, cap, "Textbook vs. this session. ");
 		fill(x, p->text, out, cap);
 	}
 }
@@ -498,8 +498,9 @@ void story_text_eavesdropper(const struct story_ctx *x, char *out, size_t cap)
 	out[0] = 0;
 	if (!s->nparts) {
 		snprintf(out, cap, "%s",
-			 s->syn ? "Everything of the TCP handshake: both IP addresses and ports, TCP options and timing."
-				: "Nothing: no bytes on the wire in this stage.");
+			 s->syn ? "An eavesdropper sees everything of the TCP handshake: both IP addresses and ports, TCP "
+				  "options and timing."
+				: "An eavesdropper sees nothing: no bytes on the wire in this stage.");
 		return;
 	}
 	story_cat(out, cap, "An eavesdropper sees ");
@@ -524,7 +525,7 @@ void story_text_eavesdropper(const struct story_ctx *x, char *out, size_t cap)
 				eve_token(x, q, n, b, sizeof b);
 				if (b[0]) {
 					if (any)
-						story_cat(out, cap, ", ");
+						story_cat(out, cap, "; ");
 					story_cat(out, cap, b);
 					any = true;
 				}

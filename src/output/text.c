@@ -1,5 +1,6 @@
 /* Text view: one readable block per stage — who sends what, which secrets
- * now exist, and what an eavesdropper on the wire sees. */
+ * now exist, what happens and what an eavesdropper on the wire sees (the
+ * story model's words). */
 #include "output/views.h"
 
 #include "core/err.h"
@@ -9,39 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT_FLIGHT_CONNS 64
+#define TEXT_WIDTH 100 /* paragraphs are wrapped to this */
 
 struct text_view {
 	struct view_base base;
 	FILE *out;
 	struct view_opts o;
-	bool live_stages;      /* the source names its stages (live session) */
-	struct {
-		uint32_t conn;
-		enum dir dir;
-		unsigned flights;
-	} fl[TEXT_FLIGHT_CONNS]; /* replay: the flight each connection is in */
 };
-
-/* Replay has no session to name its stages: start a block per flight, i.e.
- * whenever a connection's records change direction. */
-static void text_flight(struct text_view *v, const struct event *ev)
-{
-	unsigned slot = ev->conn % TEXT_FLIGHT_CONNS;
-
-	if (v->live_stages || !ev->dir)
-		return;
-	if (v->fl[slot].conn != ev->conn) {
-		v->fl[slot].conn = ev->conn;
-		v->fl[slot].dir = DIR_NONE;
-		v->fl[slot].flights = 0;
-	}
-	if (v->fl[slot].dir == ev->dir)
-		return;
-	v->fl[slot].dir = ev->dir;
-	fprintf(v->out, "\n== Connection %u, flight %u: %s ==\n", ev->conn, ++v->fl[slot].flights,
-		ev->dir == DIR_C2S ? "client -> server" : "server -> client");
-}
 
 static const char *const content_names[] = {
 	[20] = "change_cipher_spec", [21] = "alert", [22] = "handshake",
@@ -149,12 +124,79 @@ static void text_key(struct text_view *v, const struct event *ev)
 	const struct ev_key *k = &ev->u.key;
 	char *h = hex_dup(k->value ? k->value : (const uint8_t *)"", k->value ? k->len : 0);
 
-	fprintf(v->out, "  key     %s [%s, %zu bytes]\n", k->name ? k->name : "?",
+	fprintf(v->out, "  key     %s [%s, %zu bytes", k->name ? k->name : "?",
 		owner_name(k->owner) ? owner_name(k->owner) : "?", k->len);
+	if (k->stage_no)
+		fprintf(v->out, ", exists from stage %u", k->stage_no);
+	fputs("]\n", v->out);
 	fprintf(v->out, "      = %s\n", h ? h : "(out of memory)");
 	if (k->derivation)
 		fprintf(v->out, "      from %s\n", k->derivation);
 	free(h);
+}
+
+/* Print text word-wrapped at TEXT_WIDTH, each line indented. */
+static void text_wrap(FILE *out, const char *indent, const char *t, size_t len)
+{
+	size_t width = TEXT_WIDTH - strlen(indent);
+
+	while (len > 0) {
+		size_t n = len <= width ? len : width;
+
+		if (n < len) { /* break at the last space that fits */
+			size_t sp = n;
+
+			while (sp > 0 && t[sp] != ' ')
+				sp--;
+			if (sp > 0)
+				n = sp;
+		}
+		fprintf(out, "%s%.*s\n", indent, (int)n, t);
+		t += n;
+		len -= n;
+		while (len > 0 && *t == ' ') {
+			t++;
+			len--;
+		}
+	}
+}
+
+/* A stage: a header when it begins, its story when it is complete. */
+static void text_stage(struct text_view *v, const struct event *ev)
+{
+	const struct ev_stage *st = &ev->u.stage;
+	FILE *out = v->out;
+
+	if (!st->final) {
+		fprintf(out, "\n== Connection %u, stage %u of %u: %s%s%s ==\n", ev->conn, st->number, st->of,
+			st->title ? st->title : text_arrow(ev->dir), st->title && ev->dir ? " - " : "",
+			st->title ? text_arrow(ev->dir) : "");
+		return;
+	}
+	fprintf(out, "  -- stage %u of %u: %s\n", st->number, st->of, st->title ? st->title : "");
+	for (const char *p = st->explain ? st->explain : ""; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		text_wrap(out, "     ", p, n);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	if (st->eavesdropper && *st->eavesdropper)
+		text_wrap(out, "     ", st->eavesdropper, strlen(st->eavesdropper));
+}
+
+/* The connection's facts, one line. */
+static void text_facts(struct text_view *v, const struct event *ev)
+{
+	const struct ev_facts *f = &ev->u.facts;
+
+	fprintf(v->out, "  facts   %s%s%s key exchange %s%s%s%s%s%s\n",
+		f->version == 0x0304 ? "TLS 1.3" : f->version == 0x0303 ? "TLS 1.2" : "version not known yet",
+		f->suite_name ? " " : "", f->suite_name ? f->suite_name : "",
+		kx_name(f->kx) ? kx_name(f->kx) : "not known yet", f->group_name ? " " : "",
+		f->group_name ? f->group_name : "", f->hrr ? ", HelloRetryRequest" : "", f->resumed ? ", resumed" : "",
+		f->client_auth ? ", client certificate requested" : "");
 }
 
 /* Print one event. */
@@ -165,10 +207,7 @@ static void text_emit(struct sink *self, const struct event *ev)
 
 	switch (ev->type) {
 	case EV_STAGE:
-		v->live_stages = true;
-		fprintf(out, "\n== Stage %u: %s%s%s ==\n", ev->u.stage.index + 1,
-			ev->u.stage.title ? ev->u.stage.title : ev->u.stage.name,
-			ev->dir ? " - " : "", text_arrow(ev->dir));
+		text_stage(v, ev);
 		break;
 	case EV_CONN:
 		fprintf(out, "connection %u: client %s, server %s\n", ev->conn,
@@ -188,7 +227,6 @@ static void text_emit(struct sink *self, const struct event *ev)
 			(unsigned long long)ev->u.gap.stream_off);
 		break;
 	case EV_RECORD:
-		text_flight(v, ev);
 		text_record(v, ev);
 		break;
 	case EV_HANDSHAKE:
@@ -218,6 +256,9 @@ static void text_emit(struct sink *self, const struct event *ev)
 	case EV_ERROR:
 		fprintf(out, "  error   %s: %s\n", ev->u.error.what ? ev->u.error.what : "?",
 			ev->u.error.text ? ev->u.error.text : "");
+		break;
+	case EV_FACTS:
+		text_facts(v, ev);
 		break;
 	case EV_END:
 		fputs("\n== end ==\n", out);

@@ -308,6 +308,16 @@ unsigned session_nconns(const struct session *s)
 	return s->nconns;
 }
 
+uint32_t session_conn(struct session *s)
+{
+	uint32_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->cur_conn ? s->cur_conn : 1;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
 int session_info(const struct session *s, char *version, size_t vlen, char *suite, size_t slen,
 		 char *group, size_t glen)
 {

@@ -103,6 +103,8 @@ int session_ca_pem(const struct session *s, char *buf, size_t cap);
 enum session_scenario session_scenario(const struct session *s);
 /* How many connections the session makes (serve: answers). */
 unsigned session_nconns(const struct session *s);
+/* The connection (1-based) the session works on now; a held gate is in it. */
+uint32_t session_conn(struct session *s);
 
 /* One planned stage: which side sends, and what (comma-separated message
  * names, see session_plan.c). */
