@@ -91,12 +91,24 @@ static void title_of(const char *messages, bool second_hello, char *out, size_t 
 	out[0] = 0;
 	while (*p) {
 		size_t n = strcspn(p, ",");
+		unsigned times = 1;
 		char t[96];
 
+		/* the same message several times in a row: "NewSessionTicket (x2)" */
+		while (p[n] == ',' && !strncmp(p + n + 1, p, n) && (p[2 * n + 1] == ',' || !p[2 * n + 1])) {
+			times++;
+			p += n + 1;
+		}
 		token_title(p, n, t, sizeof t);
 		if (out[0])
 			story_cat(out, cap, ", ");
 		story_cat(out, cap, t);
+		if (times > 1) {
+			char x[16];
+
+			snprintf(x, sizeof x, " (x%u)", times);
+			story_cat(out, cap, x);
+		}
 		if (second_hello && n == 12 && !strncmp(p, "client_hello", 12))
 			story_cat(out, cap, " (second, after HelloRetryRequest)");
 		p += n;
@@ -398,7 +410,7 @@ static bool key_needs(const struct sconn *c, const char *name, enum dir *d, cons
 		}
 		return false;
 	}
-	if (strstr(name, "application_traffic") && g >= 1) {
+	if (strstr(name, "application") && g >= 1) {
 		*d = client ? DIR_C2S : DIR_S2C;
 		*msg = "key_update";
 		*nth = g;

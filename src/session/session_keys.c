@@ -307,7 +307,11 @@ static void emit_keypair(struct endpoint *e, const char *algo)
 	if (e->priv_len)
 		keys_emit(e, name, e->priv, e->priv_len, NULL, deriv);
 	snprintf(name, sizeof name, "%s_ephemeral_public_key", side(e));
-	snprintf(deriv, sizeof deriv, "%s public key from %s_ephemeral_private_key (sent as key share)", algo, side(e));
+	/* TLS 1.3 sends it in the hello's key_share; TLS 1.2 in a key exchange message */
+	snprintf(deriv, sizeof deriv, "%s public key from %s_ephemeral_private_key (sent in %s)", algo, side(e),
+		 e->s->version == 0x0304 ? (e->owner == OWNER_CLIENT ? "the ClientHello's key_share"
+								    : "the ServerHello's key_share")
+					 : (e->owner == OWNER_CLIENT ? "ClientKeyExchange" : "ServerKeyExchange"));
 	keys_emit(e, name, e->pub, e->pub_len, NULL, deriv);
 }
 

@@ -101,17 +101,26 @@ static void observe_cke(struct session *s, struct cursor *b)
 }
 
 /* Report an ephemeral public key seen in a key_share extension, for the
- * groups whose key generation wolfSSL does without a callback. */
+ * groups whose key generation wolfSSL does without a callback, and the
+ * client's new share in the second ClientHello after a HelloRetryRequest. */
 static void share_seen(struct endpoint *e, struct cursor *ke)
 {
 	const uint8_t *p;
 	size_t n = cursor_left(ke);
 	char name[48];
+	bool again = e->pub_len > 0;
 
-	if (e->pub_len || n == 0 || n > sizeof e->pub || cursor_bytes(ke, "key_exchange", n, &p) < 0)
+	if (n == 0 || n > sizeof e->pub || cursor_bytes(ke, "key_exchange", n, &p) < 0)
 		return;
+	if (again && e->pub_len == n && !memcmp(e->pub, p, n))
+		return; /* the share its key pair was reported for */
+	memcpy(e->pub, p, n);
+	e->pub_len = n;
 	snprintf(name, sizeof name, "%s_ephemeral_public_key", e->owner == OWNER_CLIENT ? "client" : "server");
-	keys_emit(e, name, p, n, NULL, "key_share.key_exchange as sent (generated inside wolfSSL)");
+	keys_emit(e, name, p, n, NULL,
+		  again ? "key_share.key_exchange of the second ClientHello, for the group the HelloRetryRequest "
+			  "asked for (generated inside wolfSSL: its private key is not exposed)"
+			: "key_share.key_exchange as sent (generated inside wolfSSL)");
 }
 
 /* Extension extensions<..>: find key_share (51) and read the first share.

@@ -76,15 +76,18 @@ static const char *phase_label(enum dir dir, enum phase ph)
 }
 
 /* Emit the traffic key and IV that protect_init_tls13 derived. */
-static void key_emit_kiv(struct tlsdec *d, enum dir dir, const char *pname, const char *secret,
+static void key_emit_kiv(struct tlsdec *d, enum dir dir, const char *pname, unsigned gen, const char *secret,
 			 const struct protect *p)
 {
-	char name[64], deriv[160];
+	char name[64], deriv[160], sfx[16] = "";
 
-	snprintf(name, sizeof name, "%s_key", pname);
+	/* generation N (after KeyUpdates) is a key of its own: name_key_N */
+	if (gen)
+		snprintf(sfx, sizeof sfx, "_%u", gen);
+	snprintf(name, sizeof name, "%s_key%s", pname, sfx);
 	snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"key\", \"\", %zu)", secret, p->key_len);
 	key_emit(d, dir, name, p->key, p->key_len, "key", deriv);
-	snprintf(name, sizeof name, "%s_iv", pname);
+	snprintf(name, sizeof name, "%s_iv%s", pname, sfx);
 	snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"iv\", \"\", %zu)", secret, p->iv_len);
 	key_emit(d, dir, name, p->iv, p->iv_len, "iv", deriv);
 }
@@ -148,7 +151,7 @@ static int load13(struct tlsdec *d, enum dir dir, enum phase ph, unsigned gen,
 		goto out;
 	}
 	if (emit)
-		key_emit_kiv(d, dir, phase_name(dir, ph), sname, p);
+		key_emit_kiv(d, dir, phase_name(dir, ph), gen, sname, p);
 	rc = 0;
 out:
 	memset(next, 0, sizeof next);
@@ -469,7 +472,7 @@ void tlskeys_update(struct tlsdec *d, enum dir dir)
 	snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"traffic upd\", \"\", %zu)", prev,
 		 st->secret_len);
 	key_emit(d, dir, name, st->secret, st->secret_len, "traffic upd", deriv);
-	key_emit_kiv(d, dir, phase_name(dir, PH_APP), name, &st->prot);
+	key_emit_kiv(d, dir, phase_name(dir, PH_APP), st->gen, name, &st->prot);
 }
 
 /* ClientKeyExchange complete: keep the encrypted premaster and the session hash. */
