@@ -545,12 +545,14 @@ static void key_hold(struct story *st, struct sconn *c, const struct event *ev)
 /* ---- what a record, message or packet adds to the current stage ---- */
 
 /* Record kinds that split a capture's flights. */
-enum rkind { RK_NONE = 0, RK_HS, RK_APP, RK_ALERT, RK_UNKNOWN };
+enum rkind { RK_NONE = 0, RK_HS, RK_APP, RK_ALERT, RK_FAILED, RK_UNKNOWN };
 
 static enum rkind record_kind(const struct sconn *c, const struct ev_record *r)
 {
 	uint8_t t = r->encrypted ? (r->decrypted ? r->inner_type : 0) : r->content_type;
 
+	if (r->auth_failed) /* a record that did not authenticate is a stage of its own */
+		return RK_FAILED;
 	/* without keys: TLS 1.2's outer type still tells (TLS 1.3 hides it) */
 	if (r->encrypted && !r->decrypted && c->facts.version == 0x0303)
 		return r->content_type == 21 ? RK_ALERT : r->content_type == 22 ? RK_HS

@@ -359,7 +359,7 @@ void story_kind_name(const struct sstage *s, char *out, size_t cap)
 
 	if (story_has(m, "tcp_handshake"))
 		k = "tcp_handshake";
-	else if (!strncmp(m, "client_hello", 12))
+	else if (story_has(m, "client_hello"))
 		k = s->second_hello ? "client_hello_retry" : "client_hello";
 	else if (story_has(m, "hello_retry_request"))
 		k = "hello_retry_request";
