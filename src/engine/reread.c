@@ -205,22 +205,49 @@ static void rr_checkpoint(struct rr_dir *st, uint64_t index, uint64_t off)
 	c->frame_no = frame_no;
 }
 
+enum rr_role { RR_NONE = 0, RR_KEY, RR_IV, RR_MAC };
+
+/* What a key event is to a record's protection: the TLS 1.3 label says it
+ * ("key", "iv"); TLS 1.2's key block names say it (client_write_key,
+ * client_write_iv, client_write_mac_key). A generation suffix (_1 after a
+ * KeyUpdate) does not change the role. */
+static enum rr_role rr_key_role(const struct ev_key *k)
+{
+	size_t nl = k->name ? strlen(k->name) : 0;
+
+	if (k->label && !strcmp(k->label, "key"))
+		return RR_KEY;
+	if (k->label && !strcmp(k->label, "iv"))
+		return RR_IV;
+	while (nl > 0 && k->name[nl - 1] >= '0' && k->name[nl - 1] <= '9')
+		nl--;
+	if (nl > 0 && k->name[nl - 1] == '_' && nl < strlen(k->name))
+		nl--;
+	if (nl > 8 && !strncmp(k->name + nl - 8, "_mac_key", 8))
+		return RR_MAC;
+	if (nl > 3 && !strncmp(k->name + nl - 3, "_iv", 3))
+		return RR_IV;
+	if (nl > 4 && !strncmp(k->name + nl - 4, "_key", 4))
+		return RR_KEY;
+	return RR_NONE;
+}
+
 /* An EV_KEY of a direction: key sets in the order the decoder made them. */
 static void rr_key(struct rr_dir *st, const struct ev_key *k)
 {
-	size_t nl = k->name ? strlen(k->name) : 0;
+	enum rr_role role = rr_key_role(k);
 	struct rr_keys *ks;
 
-	if (!k->value || !nl)
+	if (!k->value || role == RR_NONE)
 		return;
-	if (nl > 8 && !strcmp(k->name + nl - 8, "_mac_key")) {
+	if (role == RR_MAC) {
 		if (k->len <= sizeof st->pend_mac) {
 			memcpy(st->pend_mac, k->value, k->len);
 			st->pend_mac_len = k->len;
 		}
 		return;
 	}
-	if (nl > 3 && !strcmp(k->name + nl - 3, "_iv")) {
+	if (role == RR_IV) {
 		if (st->nkeys && !st->last_has_iv && k->len <= sizeof st->keys[0].iv) {
 			ks = &st->keys[st->nkeys - 1];
 			memcpy(ks->iv, k->value, k->len);
@@ -229,7 +256,7 @@ static void rr_key(struct rr_dir *st, const struct ev_key *k)
 		}
 		return;
 	}
-	if (nl < 4 || strcmp(k->name + nl - 4, "_key") || k->len > sizeof st->keys[0].key)
+	if (k->len > sizeof st->keys[0].key)
 		return;
 	if (st->nkeys == RR_KEYS) {
 		secure_wipe(&st->keys[0], sizeof st->keys[0]);

@@ -477,15 +477,13 @@ static void occ_add(struct sconn *c, enum dir d, const char *msg)
 }
 
 /* Emit a key with its stage. */
-static void key_emit(struct story *st, struct sconn *c, struct event *ev, uint32_t stage)
+static void key_emit(struct story *st, const struct event *ev, uint32_t stage)
 {
-	char title[160] = "";
+	struct event copy = *ev;
 
-	ev->u.key.stage_no = stage;
-	ev->u.key.stage = NULL;
-	(void)c;
-	(void)title;
-	story_out(st, ev);
+	copy.u.key.stage_no = stage;
+	copy.u.key.stage = NULL; /* the session's own guess is not shown */
+	story_out(st, &copy);
 }
 
 /* Release the held keys of c whose message has come (all: every one). */
@@ -513,7 +511,7 @@ static void keys_release(struct story *st, struct sconn *c, bool all)
 		}
 		if (stage < k->stage_at && !msg)
 			stage = k->stage_at;
-		key_emit(st, c, k->ev, stage);
+		key_emit(st, k->ev, stage);
 		*pp = k->next;
 		event_free(k->ev);
 		free(k);
@@ -528,10 +526,8 @@ static void key_hold(struct story *st, struct sconn *c, const struct event *ev)
 	if (k)
 		k->ev = event_dup(ev);
 	if (!k || !k->ev) {
-		struct event copy = *ev;
-
 		free(k);
-		key_emit(st, c, &copy, c->cur.number);
+		key_emit(st, ev, c->cur.number);
 		return;
 	}
 	k->stage_at = c->cur.number;
