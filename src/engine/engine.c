@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "core/evqueue.h"
 #include "core/hex.h"
+#include "core/idtab.h"
 #include "engine/engine_int.h"
 #include "engine/keylog_out.h"
 #include "engine/reread.h"
@@ -108,21 +109,8 @@ void engine_error_event(struct engine *e, uint32_t conn, int code)
 /* The decoder slot of a connection, growing the table. */
 static struct conn_state *engine_conn(struct engine *e, uint32_t id)
 {
-	if (id == 0)
+	if (idtab_reserve((void **)&e->conns, &e->nconns, sizeof *e->conns, id) < 0)
 		return NULL;
-	if (id > e->nconns) {
-		size_t n = e->nconns ? e->nconns : 16;
-		struct conn_state *c;
-
-		while (n < id)
-			n *= 2;
-		c = realloc(e->conns, n * sizeof *c);
-		if (!c)
-			return NULL;
-		memset(c + e->nconns, 0, (n - e->nconns) * sizeof *c);
-		e->conns = c;
-		e->nconns = n;
-	}
 	return &e->conns[id - 1];
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/cursor.h"
 #include "core/err.h"
+#include "core/idtab.h"
 #include "keys/keys.h"
 
 #include <stdlib.h>
@@ -90,21 +91,8 @@ static struct rr_dir *rr_dir(struct reread *rr, uint32_t conn, enum dir d, bool 
 {
 	if (!rr || !conn || (d != DIR_C2S && d != DIR_S2C))
 		return NULL;
-	if (conn > rr->n) {
-		size_t n = rr->n ? rr->n : 16;
-		struct rr_conn *c;
-
-		if (!grow)
-			return NULL;
-		while (n < conn)
-			n *= 2;
-		c = realloc(rr->c, n * sizeof *c);
-		if (!c)
-			return NULL;
-		memset(c + rr->n, 0, (n - rr->n) * sizeof *c);
-		rr->c = c;
-		rr->n = n;
-	}
+	if (conn > rr->n && (!grow || idtab_reserve((void **)&rr->c, &rr->n, sizeof *rr->c, conn) < 0))
+		return NULL;
 	return &rr->c[conn - 1].d[d == DIR_S2C];
 }
 

@@ -5,6 +5,8 @@
 
 #include "engine/story_int.h"
 
+#include "core/idtab.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,36 +159,14 @@ static void add_token(char *list, size_t cap, char *last, size_t lcap, const cha
 /* The state of connection id, made on first use. */
 static struct sconn *story_conn(struct story *st, uint32_t id)
 {
-	if (!id)
-		return NULL;
-	if (id > st->ncap) {
-		size_t n = st->ncap ? st->ncap : 16;
-		struct sconn **c;
-		uint32_t *t;
-		uint8_t *g;
+	struct sslot *sl;
 
-		while (n < id)
-			n *= 2;
-		c = realloc(st->conns, n * sizeof *c);
-		if (!c)
-			return NULL;
-		memset(c + st->ncap, 0, (n - st->ncap) * sizeof *c);
-		st->conns = c;
-		t = realloc(st->totals, n * sizeof *t);
-		if (!t)
-			return NULL;
-		memset(t + st->ncap, 0, (n - st->ncap) * sizeof *t);
-		st->totals = t;
-		g = realloc(st->gone, n);
-		if (!g)
-			return NULL;
-		memset(g + st->ncap, 0, n - st->ncap);
-		st->gone = g;
-		st->ncap = n;
-	}
-	if (st->gone[id - 1])
+	if (idtab_reserve((void **)&st->slot, &st->ncap, sizeof *st->slot, id) < 0)
 		return NULL;
-	if (!st->conns[id - 1]) {
+	sl = &st->slot[id - 1];
+	if (sl->gone)
+		return NULL;
+	if (!sl->c) {
 		struct sconn *c = calloc(1, sizeof *c);
 
 		if (!c)
@@ -197,9 +177,9 @@ static struct sconn *story_conn(struct story *st, uint32_t id)
 		c->nth = ++st->nseen;
 		if (id <= st->live_n && st->plan_fn)
 			c->nplan = st->plan_fn(st->plan_ctx, id, &c->plan);
-		st->conns[id - 1] = c;
+		sl->c = c;
 	}
-	return st->conns[id - 1];
+	return sl->c;
 }
 
 /* Emit downstream unless dry. */
@@ -216,15 +196,15 @@ static uint32_t conn_of(struct story *st, const struct sconn *c)
 
 	if (c->nplan > of)
 		of = (uint32_t)c->nplan;
-	if (c->id <= st->ncap && st->totals[c->id - 1] > of)
-		of = st->totals[c->id - 1];
+	if (c->id <= st->ncap && st->slot[c->id - 1].total > of)
+		of = st->slot[c->id - 1].total;
 	return of;
 }
 
 /* Whether of was known in advance. */
 static bool conn_planned(struct story *st, const struct sconn *c)
 {
-	return c->nplan > 0 || (c->id <= st->ncap && st->totals[c->id - 1] > 0);
+	return c->nplan > 0 || (c->id <= st->ncap && st->slot[c->id - 1].total > 0);
 }
 
 /* Was a HelloRetryRequest planned or seen before stage number n? */
@@ -737,10 +717,10 @@ static void conn_end(struct story *st, struct sconn *c)
 {
 	stage_finish(st, c);
 	keys_release(st, c, true);
-	if (c->count > st->totals[c->id - 1])
-		st->totals[c->id - 1] = c->count;
-	st->conns[c->id - 1] = NULL;
-	st->gone[c->id - 1] = 1;
+	if (c->count > st->slot[c->id - 1].total)
+		st->slot[c->id - 1].total = c->count;
+	st->slot[c->id - 1].c = NULL;
+	st->slot[c->id - 1].gone = true;
 	free(c);
 }
 
@@ -886,11 +866,13 @@ struct story *story_new(struct sink *down)
 
 void story_flush(struct story *st)
 {
+	if (!st)
+		return;
 	pkt_flush(st);
 	for (size_t i = 0; i < st->ncap; i++)
-		if (st->conns[i]) {
-			stage_finish(st, st->conns[i]);
-			keys_release(st, st->conns[i], true);
+		if (st->slot[i].c) {
+			stage_finish(st, st->slot[i].c);
+			keys_release(st, st->slot[i].c, true);
 		}
 }
 
@@ -901,8 +883,9 @@ static void story_forget(struct story *st)
 		event_free(st->pkt[i]);
 	st->npkt = 0;
 	for (size_t i = 0; i < st->ncap; i++) {
-		struct sconn *c = st->conns[i];
+		struct sconn *c = st->slot[i].c;
 
+		st->slot[i].gone = false;
 		if (!c)
 			continue;
 		while (c->keys) {
@@ -913,10 +896,8 @@ static void story_forget(struct story *st)
 			free(k);
 		}
 		free(c);
-		st->conns[i] = NULL;
+		st->slot[i].c = NULL;
 	}
-	if (st->gone)
-		memset(st->gone, 0, st->ncap);
 	st->nseen = 0;
 }
 
@@ -925,9 +906,7 @@ void story_free(struct story *st)
 	if (!st)
 		return;
 	story_forget(st);
-	free(st->conns);
-	free(st->totals);
-	free(st->gone);
+	free(st->slot);
 	free(st);
 }
 
@@ -965,8 +944,8 @@ void story_keep_totals(struct story *st)
 	st->dry = was;
 	/* connections that ended were freed: their count lives on in totals */
 	for (size_t i = 0; i < st->ncap; i++)
-		if (st->conns[i] && st->conns[i]->count > st->totals[i])
-			st->totals[i] = st->conns[i]->count;
+		if (st->slot[i].c && st->slot[i].c->count > st->slot[i].total)
+			st->slot[i].total = st->slot[i].c->count;
 	story_forget(st);
 	st->nseen = st->nseen_mark; /* the real pass meets the same connections again */
 }

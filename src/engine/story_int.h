@@ -72,13 +72,18 @@ struct sconn {
 	uint8_t fin;
 };
 
+/* What the story keeps per connection id. */
+struct sslot {
+	struct sconn *c;          /* NULL before it starts and after it ended */
+	uint32_t total;           /* stages counted by a read-ahead (or when it ended) */
+	bool gone;                /* a capture connection that ended */
+};
+
 struct story {
 	struct sink base;
 	struct sink *down;
 	bool dry;
-	struct sconn **conns;     /* by id - 1 */
-	uint32_t *totals;         /* read-ahead stage counts by id - 1 */
-	uint8_t *gone;            /* the connection ended (capture) */
+	struct sslot *slot;       /* by connection id - 1 */
 	size_t ncap;
 	unsigned nseen, nseen_mark;
 	uint32_t live_n;

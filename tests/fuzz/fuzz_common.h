@@ -89,6 +89,24 @@ __attribute__((unused)) static void fuzz_check_event(struct sink *s, const struc
 		FUZZ_REQUIRE(ev->u.error.text != NULL && ev->u.error.code < 0);
 		acc ^= (uint8_t)strlen(ev->u.error.text);
 		break;
+	case EV_STAGE: {
+		const struct ev_stage *st = &ev->u.stage;
+
+		/* the story model: numbered from 1 within its total; a final
+		   stage always has its title, messages and texts */
+		FUZZ_REQUIRE(st->number >= 1 && st->number <= st->of);
+		if (st->final)
+			FUZZ_REQUIRE(st->title && st->messages && st->explain && st->eavesdropper);
+		if (st->title)
+			acc ^= (uint8_t)strlen(st->title);
+		if (st->explain)
+			acc ^= (uint8_t)strlen(st->explain);
+		break;
+	}
+	case EV_FACTS:
+		if (ev->u.facts.sni)
+			acc ^= (uint8_t)strlen(ev->u.facts.sni);
+		break;
 	default:
 		break;
 	}

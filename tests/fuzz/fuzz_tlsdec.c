@@ -1,10 +1,13 @@
-/* Fuzz the record + handshake decoder: two directions of stream bytes in,
- * events out (each checked by fuzz_check_event). The key store holds a key
+/* Fuzz the record + handshake decoder, the story model and the eavesdropper
+ * projection: two directions of stream bytes in, events out (each checked by
+ * fuzz_check_event, as the story emits it and as the projection shows it). The key store holds a key
  * log entry for client random 41..41 and every key of the stream fixtures in
  * tests/data/tls plus their RSA server key, so seeds made from those streams
  * (tests/fuzz/corpus/tlsdec) reach the decryption and encrypted-handshake
  * paths. */
 #include "fuzz_common.h"
+#include "engine/story.h"
+#include "output/eve.h"
 #include "keys/keys.h"
 #include "tls/tlsdec.h"
 
@@ -53,8 +56,17 @@ static struct keystore *tlsdec_keys(void)
 int fuzz_tlsdec_one(const uint8_t *data, size_t size)
 {
 	struct sink out = { .emit = fuzz_check_event };
-	struct tlsdec *d = tlsdec_new(1, tlsdec_keys(), &out);
+	struct sink *eve = eve_sink_new(&out);
+	struct sink_tee tee;
+	struct story *st;
+	struct tlsdec *d;
 	uint64_t off[3] = { 0 };
+
+	sink_tee_init(&tee);
+	sink_tee_add(&tee, &out);
+	sink_tee_add(&tee, eve);
+	st = eve ? story_new(&tee.base) : NULL;
+	d = st ? tlsdec_new(1, tlsdec_keys(), story_sink(st)) : NULL;
 	size_t i = 0;
 
 	/* odd-sized inputs take the parallel record path (replay's default) */
@@ -85,6 +97,9 @@ int fuzz_tlsdec_one(const uint8_t *data, size_t size)
 		tlsdec_end(d);
 		tlsdec_free(d);
 	}
+	story_flush(st);
+	story_free(st);
+	eve_sink_free(eve);
 	return 0;
 }
 
