@@ -32,7 +32,11 @@ static const struct plan_row nst = { S, "new_session_ticket" };
 static const struct plan_row cku = { C, "key_update" };
 static const struct plan_row sku = { S, "key_update" };
 static const struct plan_row sf12 = { S, "server_hello,certificate,server_key_exchange,server_hello_done" };
+static const struct plan_row sf12_cr = { S, "server_hello,certificate,server_key_exchange,certificate_request,"
+					    "server_hello_done" };
 static const struct plan_row cf12 = { C, "client_key_exchange,change_cipher_spec,finished" };
+static const struct plan_row cf12_cert = { C, "certificate,client_key_exchange,certificate_verify,change_cipher_spec,"
+					      "finished" };
 static const struct plan_row sfin12 = { S, "change_cipher_spec,finished" };
 static const struct plan_row req = { C, "http_request" };
 /* tamper: the request arrives with a flipped byte and does not authenticate */
@@ -66,12 +70,12 @@ static void plan_conn(struct session *s, int k)
 	plan_add(s, k, &tcp);
 	plan_add(s, k, &ch);
 	if (!v13) {
-		plan_add(s, k, &sf12);
+		plan_add(s, k, sc == SCEN_MTLS ? &sf12_cr : &sf12);
 		if (sc == SCEN_UNTRUSTED || sc == SCEN_IMPOSTOR) {
 			plan_add(s, k, sc == SCEN_UNTRUSTED ? &alert_unknown_ca : &alert_bad_cert);
 			return;
 		}
-		plan_add(s, k, &cf12);
+		plan_add(s, k, sc == SCEN_MTLS ? &cf12_cert : &cf12);
 		plan_add(s, k, &sfin12);
 	} else {
 		if (sc == SCEN_HRR) {
