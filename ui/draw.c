@@ -127,6 +127,35 @@ int draw_str(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a)
 	return cols;
 }
 
+/* Columns s takes (one per character; bad bytes count one each). */
+int draw_width(const char *s)
+{
+	int cols = 0;
+
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; cols++) {
+		int n = utf8_len(p);
+
+		p += n ? n : 1;
+	}
+	return cols;
+}
+
+/* draw_str that ends with an ellipsis when s does not fit (or was cut). */
+int draw_clip(struct ui *u, WINDOW *w, int y, int x, int maxw, const char *s, attr_t a, bool cut)
+{
+	const char *ell = glyph(u, G_ELLIPSIS);
+	int ew = draw_width(ell), n;
+
+	if (maxw <= 0)
+		return 0;
+	if (!cut && draw_width(s) <= maxw)
+		return draw_str(w, y, x, maxw, s, a);
+	if (maxw <= ew)
+		return draw_str(w, y, x, maxw, ell, a);
+	n = draw_str(w, y, x, maxw - ew, s, a);
+	return n + draw_str(w, y, x + n, ew, ell, a);
+}
+
 /* printf into draw_str. */
 int draw_fmt(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...)
 {
@@ -139,8 +168,8 @@ int draw_fmt(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...)
 	return draw_str(w, y, x, maxw, buf, a);
 }
 
-static const char *const glyph_utf8[] = { "─", "│", "▶", "◀", "●", "○", "…", "▸", "▾", "🔒" };
-static const char *const glyph_ascii[] = { "-", "|", ">", "<", "*", "o", "~", ">", "v", "#" };
+static const char *const glyph_utf8[] = { "─", "│", "▶", "◀", "●", "○", "…", "▸", "▾", "🔒", "↓", "↑" };
+static const char *const glyph_ascii[] = { "-", "|", ">", "<", "*", "o", "...", ">", "v", "#", "v", "^" };
 
 /* A line-drawing glyph, ASCII when the locale is not UTF-8 or --ascii. */
 const char *glyph(struct ui *u, int which)

@@ -1,29 +1,65 @@
-/* The TUI's event history: copies of every event the engine emits, and the
- * stages (live: EV_STAGE; replay: flights of records) derived from it. */
+/* The TUI's event history: copies of every event the engine emits, the
+ * stages of the selected connection as the story model's EV_STAGE events
+ * give them (live and replay alike), and the view's projection of each
+ * event (output/eve.h decides what an eavesdropper sees). */
 #include "ui.h"
 
 #include "core/err.h"
+#include "output/eve.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define HIST_MAX ((size_t)1 << 22) /* events kept; beyond it new ones are counted, not kept */
 
-/* Remember a connection the first time it is announced. */
+/* What the forward-secrecy scenario's thief replays after the live session,
+ * in the order it replays them (src/engine/scenario.c): its connections are
+ * the ones read from a file. */
+static const char *const fs_part_label[] = {
+	"part A: static RSA capture, server key only",
+	"part B: this session, server key only",
+};
+
+/* The scenario the live session runs, or NULL (replay, serve). */
+static const char *hist_scenario(struct ui *u)
+{
+	if (u->opts.engine.mode != ENGINE_LIVE || u->opts.engine.serve)
+		return NULL;
+	return u->opts.engine.scenario ? u->opts.engine.scenario : u->st.scenario;
+}
+
+/* Remember connection id the first time an event names it; its EV_CONN
+ * gives the label. */
 static void hist_note_conn(struct ui *u, const struct event *ev)
 {
-	for (size_t i = 0; i < u->nconns; i++)
+	size_t i;
+	const char *sc = hist_scenario(u);
+	char part[64] = "";
+
+	for (i = 0; i < u->nconns; i++)
 		if (u->conns[i] == ev->conn)
+			break;
+	if (i == u->nconns) {
+		if (u->nconns >= sizeof u->conns / sizeof u->conns[0])
 			return;
-	if (u->nconns >= sizeof u->conns / sizeof u->conns[0])
+		u->conns[u->nconns] = ev->conn;
+		snprintf(u->conn_label[u->nconns], sizeof u->conn_label[0], "#%u", (unsigned)ev->conn);
+		u->nconns++;
+		/* live: a new connection (resumption, serve) is where things happen next */
+		if (!u->conn || (u->opts.engine.mode == ENGINE_LIVE && u->follow))
+			u->conn = ev->conn;
+	}
+	if (ev->type != EV_CONN)
 		return;
-	u->conns[u->nconns] = ev->conn;
-	snprintf(u->conn_label[u->nconns], sizeof u->conn_label[0], "#%u %s -> %s", (unsigned)ev->conn,
-		 ev->u.conn.client, ev->u.conn.server);
-	u->nconns++;
-	/* live: a new connection (resumption, serve) is where things happen next */
-	if (!u->conn || (u->opts.engine.mode == ENGINE_LIVE && u->follow))
-		u->conn = ev->conn;
+	if (sc && !strcmp(sc, "forward-secrecy") && ev->u.conn.source && !strcmp(ev->u.conn.source, "file") &&
+	    u->fs_parts < sizeof fs_part_label / sizeof fs_part_label[0])
+		snprintf(part, sizeof part, " %s", fs_part_label[u->fs_parts++]);
+	if (part[0])
+		snprintf(u->conn_label[i], sizeof u->conn_label[0], "#%u%s (%s -> %s)", (unsigned)ev->conn, part,
+			 ev->u.conn.client, ev->u.conn.server);
+	else
+		snprintf(u->conn_label[i], sizeof u->conn_label[0], "#%u %s -> %s", (unsigned)ev->conn,
+			 ev->u.conn.client, ev->u.conn.server);
 }
 
 #define RUN_RECS_MAX ((size_t)1 << 20) /* run_rec lines over all runs (8 MiB) */
@@ -183,7 +219,7 @@ static void hist_emit(struct sink *s, const struct event *ev)
 	struct ui *u = (struct ui *)((char *)s - offsetof(struct ui, sink));
 	struct event *c;
 
-	if (ev->type == EV_CONN)
+	if (ev->type == EV_CONN || (ev->type == EV_STAGE && ev->conn))
 		hist_note_conn(u, ev);
 	if (ev->type == EV_NOTE && ev->u.note.has_stream_off) {
 		/* the tamper scenario's flipped byte, for the Wire pane */
@@ -202,7 +238,10 @@ static void hist_emit(struct sink *s, const struct event *ev)
 	if (!c || !hist_push(u, c)) {
 		event_free(c);
 		u->dropped++;
+		return;
 	}
+	if (c->type == EV_STAGE && !c->u.stage.final && c->u.stage.held)
+		u->held_begin = u->nev - 1;
 }
 
 /* Sink for a record read back: keep copies for the selection. */
@@ -304,7 +343,10 @@ void hist_clear(struct ui *u)
 	u->nstages = u->stcap = 0;
 	u->nconns = 0;
 	u->conn = 0;
-	u->live_stages = false;
+	u->stage_of = 0;
+	u->facts_ev = SIZE_MAX;
+	u->held_begin = SIZE_MAX;
+	u->fs_parts = 0;
 	u->flip_ok = false;
 	u->dropped = 0;
 	u->dirty = true;
@@ -328,266 +370,71 @@ const struct event *hist_get(struct ui *u, size_t i)
 	return e;
 }
 
-/* Append a stage starting at history index first. */
-static struct stage *stage_push(struct ui *u, size_t first)
+/* Append stage number n beginning at history index first. */
+static struct stage *stage_push(struct ui *u, uint32_t n, enum dir d, size_t first)
 {
 	struct stage *s;
 
 	if (u->nstages == u->stcap) {
 		size_t ncap = u->stcap ? u->stcap * 2 : 16;
-		struct stage *n = realloc(u->stages, ncap * sizeof *n);
+		struct stage *g = realloc(u->stages, ncap * sizeof *g);
 
-		if (!n)
+		if (!g)
 			return NULL;
-		u->stages = n;
+		u->stages = g;
 		u->stcap = ncap;
 	}
 	s = &u->stages[u->nstages++];
 	memset(s, 0, sizeof *s);
-	s->first = first;
-	s->end = first;
-	s->ev_stage = SIZE_MAX;
+	s->number = n;
+	s->dir = d;
+	s->first = s->end = first;
+	s->ev_begin = s->ev_final = SIZE_MAX;
 	return s;
 }
 
-/* "client_hello" -> "ClientHello". */
-static void camel(const char *in, char *out, size_t cap)
+/* The stage numbered n of the selected connection, SIZE_MAX if none (stages
+ * come in order: search from the newest). */
+static size_t stage_find(struct ui *u, uint32_t n)
 {
-	size_t o = 0;
-	bool up = true;
-
-	for (; *in && o + 1 < cap; in++) {
-		if (*in == '_') {
-			up = true;
-			continue;
-		}
-		out[o++] = up && *in >= 'a' && *in <= 'z' ? (char)(*in - 32) : *in;
-		up = false;
-	}
-	out[o] = '\0';
+	for (size_t s = u->nstages; s-- > 0;)
+		if (u->stages[s].number == n)
+			return s;
+	return SIZE_MAX;
 }
 
-enum kind { K_NONE = 0, K_HS, K_APP, K_ALERT, K_UNKNOWN };
-
-/* What a record carries, as far as the decoder could tell. */
-static enum kind record_kind(const struct ev_record *r)
+/* A stage event of the selected connection: a begin opens the stage (and
+ * makes it the one later events belong to), a final one completes it.
+ * Returns the stage's index, SIZE_MAX when out of memory. */
+static size_t stage_event(struct ui *u, const struct event *e, size_t i, size_t *cur)
 {
-	uint8_t t = r->encrypted ? (r->decrypted ? r->inner_type : 0) : r->content_type;
+	const struct ev_stage *es = &e->u.stage;
+	size_t s = stage_find(u, es->number);
 
-	if (r->encrypted && !r->decrypted)
-		return K_UNKNOWN;
-	switch (t) {
-	case 20:
-	case 22:
-		return K_HS;
-	case 21:
-		return K_ALERT;
-	case 23:
-		return K_APP;
-	default:
-		return K_UNKNOWN;
+	if (s == SIZE_MAX) {
+		if (!stage_push(u, es->number, e->dir, i))
+			return SIZE_MAX;
+		s = u->nstages - 1;
 	}
+	if (es->final)
+		u->stages[s].ev_final = i;
+	else if (u->stages[s].ev_begin == SIZE_MAX)
+		u->stages[s].ev_begin = i;
+	if (!es->final || *cur == SIZE_MAX)
+		*cur = s;
+	if (es->of > u->stage_of)
+		u->stage_of = es->of;
+	if (es->number > u->stage_of)
+		u->stage_of = es->number;
+	return s;
 }
 
-/* The kind of a record or run. */
-static enum kind ev_kind(const struct event *e)
-{
-	if (e->type == EV_UI_RUN)
-		return ((const struct hrun *)e)->decrypted ? K_APP : K_UNKNOWN;
-	return record_kind(&e->u.record);
-}
-
-/* Name and title a replay flight after what it carries. */
-static void flight_name(struct ui *u, struct stage *s)
-{
-	const char *first_msg = NULL;
-	bool app = false, alert = false, close = false, syn = false;
-	char title[96] = "", part[40];
-
-	for (size_t i = s->first; i < s->end; i++) {
-		const struct event *e = hist_get(u, i);
-
-		if (!e || !hist_in_stage(u, i, (size_t)(s - u->stages)))
-			continue;
-		if (e->type == EV_HANDSHAKE && e->u.hs.msg) {
-			if (!first_msg)
-				first_msg = e->u.hs.msg;
-			camel(e->u.hs.msg, part, sizeof part);
-			if (strlen(title) + strlen(part) + 3 < sizeof title) {
-				if (title[0])
-					strcat(title, ", ");
-				strcat(title, part);
-			}
-		} else if (e->type == EV_RECORD || e->type == EV_UI_RUN) {
-			enum kind k = ev_kind(e);
-
-			app |= k == K_APP || k == K_UNKNOWN;
-			alert |= k == K_ALERT;
-		} else if (e->type == EV_ALERT && e->u.alert.desc == 0) {
-			close = true;
-		} else if (e->type == EV_PACKET && (e->u.packet.tcp_flags & TH_SYN)) {
-			syn = true;
-		}
-	}
-	if (syn && !first_msg && !app) {
-		snprintf(s->name, sizeof s->name, "tcp_handshake");
-		snprintf(s->title, sizeof s->title, "TCP handshake");
-		return;
-	}
-	if (first_msg) {
-		const char *n = first_msg;
-
-		if (!strcmp(n, "client_hello") || !strcmp(n, "hello_retry_request"))
-			;
-		else if (!strcmp(n, "server_hello"))
-			n = "server_hello_flight";
-		else if (s->dir == DIR_C2S)
-			n = "client_finished";
-		else if (!strcmp(n, "new_session_ticket") && hist_version(u) == 0x0304)
-			;
-		else if (!strcmp(n, "new_session_ticket") || !strcmp(n, "finished"))
-			n = "server_finished";
-		else if (hist_version(u) == 0x0304)
-			n = "server_hello_flight";
-		snprintf(s->name, sizeof s->name, "%s", n);
-		snprintf(s->title, sizeof s->title, "%s", title);
-		return;
-	}
-	if (close || alert) {
-		snprintf(s->name, sizeof s->name, close ? "close_notify" : "alert");
-		snprintf(s->title, sizeof s->title, close ? "Alert close_notify" : "Alert");
-		return;
-	}
-	snprintf(s->name, sizeof s->name, s->dir == DIR_C2S ? "http_request" : "http_response");
-	snprintf(s->title, sizeof s->title, s->dir == DIR_C2S ? "Application data (request)" : "Application data (response)");
-}
-
-/* The stage an event belongs to: the newest stage of its direction that
- * began before the event was captured (packets arrive from the capture
- * thread after the next stage may already be announced), else the newest
- * stage that began before it. */
-static size_t live_owner(struct ui *u, const struct event *e, const size_t last_dir[3], size_t last)
-{
-	bool has_dir = e->dir == DIR_C2S || e->dir == DIR_S2C;
-
-	if (!e->ts_us)
-		return has_dir && last_dir[e->dir] != SIZE_MAX ? last_dir[e->dir] : last;
-	for (int pass = has_dir ? 0 : 1; pass < 2; pass++)
-		for (size_t s = last + 1; s-- > 0;) {
-			const struct event *st = u->ev[u->stages[s].ev_stage];
-
-			if (pass == 0 && u->stages[s].dir != e->dir)
-				continue;
-			if (st->ts_us && st->ts_us <= e->ts_us)
-				return s;
-		}
-	return has_dir && last_dir[e->dir] != SIZE_MAX ? last_dir[e->dir] : last;
-}
-
-/* Stages from EV_STAGE events. Both sides may wait at a gate at once (the
- * client's request and the server's ticket), so an event belongs to the
- * newest stage of its own direction, and to the newest stage otherwise. */
-static void rebuild_live(struct ui *u)
-{
-	size_t last_dir[3] = { SIZE_MAX, SIZE_MAX, SIZE_MAX }, last = SIZE_MAX;
-
-	for (size_t i = 0; i < u->nev; i++) {
-		const struct event *e = hist_get(u, i);
-		size_t s;
-
-		u->ev_owner[i] = SIZE_MAX;
-		if (!e)
-			continue;
-		if (e->type == EV_STAGE) {
-			struct stage *cur = last != SIZE_MAX ? &u->stages[last] : NULL;
-
-			if (cur && u->ev[cur->ev_stage]->u.stage.index == e->u.stage.index) {
-				cur->held = e->u.stage.held; /* the same stage again */
-				u->ev_owner[i] = last;
-				continue;
-			}
-			cur = stage_push(u, i);
-			if (!cur)
-				return;
-			last = u->nstages - 1;
-			cur->ev_stage = i;
-			cur->dir = e->u.stage.dir;
-			cur->held = e->u.stage.held;
-			snprintf(cur->name, sizeof cur->name, "%s", e->u.stage.name ? e->u.stage.name : "stage");
-			snprintf(cur->title, sizeof cur->title, "%s", e->u.stage.title ? e->u.stage.title : cur->name);
-			if (cur->dir == DIR_C2S || cur->dir == DIR_S2C)
-				last_dir[cur->dir] = last;
-			u->ev_owner[i] = last;
-			continue;
-		}
-		if (last == SIZE_MAX)
-			continue;
-		s = live_owner(u, e, last_dir, last);
-		u->ev_owner[i] = s;
-		u->stages[s].end = i + 1;
-	}
-	/* events before the first stage belong to it */
-	if (u->nstages) {
-		for (size_t i = 0; i < u->stages[0].first; i++)
-			if (hist_get(u, i))
-				u->ev_owner[i] = 0;
-		u->stages[0].first = 0;
-	}
-}
-
-/* Stages of a capture: the TCP handshake, then one per flight (direction or
- * content kind changes). */
-static void rebuild_replay(struct ui *u)
-{
-	struct stage *cur = NULL;
-	enum kind kind = K_NONE;
-
-	for (size_t i = 0; i < u->nev; i++) {
-		const struct event *e = hist_get(u, i);
-		bool start = false;
-
-		u->ev_owner[i] = SIZE_MAX;
-		if (!e)
-			continue;
-		if (e->type == EV_PACKET && (e->u.packet.tcp_flags & TH_SYN) && !cur) {
-			start = true;
-			kind = K_NONE;
-		} else if (e->type == EV_RECORD || e->type == EV_UI_RUN) {
-			enum kind k = ev_kind(e);
-
-			if (!cur || cur->dir != e->dir || (k != K_UNKNOWN && kind != K_NONE && kind != K_UNKNOWN && k != kind) ||
-			    (cur->dir == DIR_NONE))
-				start = true;
-			if (k != K_UNKNOWN || start)
-				kind = k;
-		}
-		if (start) {
-			bool rec = e->type == EV_RECORD || e->type == EV_UI_RUN;
-
-			if (rec && cur && cur->dir == DIR_NONE) {
-				cur->dir = DIR_C2S; /* the TCP handshake stage */
-			}
-			cur = stage_push(u, u->nstages ? i : 0);
-			if (!cur)
-				return;
-			cur->dir = rec ? e->dir : DIR_NONE;
-		}
-		if (cur) {
-			cur->end = i + 1;
-			u->ev_owner[i] = u->nstages - 1;
-		}
-	}
-	for (size_t s = 0; s < u->nstages; s++) {
-		if (u->stages[s].dir == DIR_NONE)
-			u->stages[s].dir = DIR_C2S;
-		flight_name(u, &u->stages[s]);
-	}
-}
-
-/* Recompute the stages of the selected connection after new events. */
+/* Recompute the stages of the selected connection after new events: each
+ * event belongs to the newest stage of its connection that began before it;
+ * events before the first stage belong to the first. */
 void hist_rebuild(struct ui *u)
 {
-	size_t old = u->nstages;
+	size_t old = u->nstages, cur = SIZE_MAX;
 
 	if (!u->dirty)
 		return;
@@ -601,19 +448,122 @@ void hist_rebuild(struct ui *u)
 	}
 	u->dirty = false;
 	u->nstages = 0;
-	u->live_stages = false;
-	for (size_t i = 0; i < u->nev && !u->live_stages; i++)
-		u->live_stages = u->ev[i]->type == EV_STAGE;
-	if (u->live_stages)
-		rebuild_live(u);
-	else
-		rebuild_replay(u);
+	u->stage_of = 0;
+	u->facts_ev = SIZE_MAX;
+	for (size_t i = 0; i < u->nev; i++) {
+		const struct event *e = hist_get(u, i);
+		size_t s;
+
+		u->ev_owner[i] = SIZE_MAX;
+		if (!e)
+			continue;
+		if (e->type == EV_FACTS && e->conn)
+			u->facts_ev = i;
+		if (e->type == EV_STAGE && e->conn) {
+			s = stage_event(u, e, i, &cur);
+			if (s == SIZE_MAX)
+				break;
+		} else if (cur == SIZE_MAX) {
+			continue;
+		} else {
+			s = cur;
+		}
+		u->ev_owner[i] = s;
+		u->stages[s].end = i + 1;
+	}
+	if (u->nstages) {
+		for (size_t i = 0; i < u->stages[0].first; i++)
+			if (hist_get(u, i))
+				u->ev_owner[i] = 0;
+		u->stages[0].first = 0;
+	}
 	if (u->follow && u->nstages)
 		u->sel_stage = u->nstages - 1;
 	if (u->sel_stage >= u->nstages)
 		u->sel_stage = u->nstages ? u->nstages - 1 : 0;
 	if (u->nstages != old)
 		u->redraw = true;
+}
+
+/* The selected connection's event as the view shows it. */
+const struct event *hist_view(struct ui *u, size_t i, struct event *buf)
+{
+	const struct event *e = hist_get(u, i);
+
+	if (!e || u->view == VIEW_INSIDER || e->type == EV_UI_RUN)
+		return e;
+	return eve_project(e, buf) ? buf : NULL;
+}
+
+/* The selected connection's newest facts, as the view shows them. */
+const struct ev_facts *hist_facts(struct ui *u, struct event *buf)
+{
+	const struct event *e = u->facts_ev != SIZE_MAX ? hist_view(u, u->facts_ev, buf) : NULL;
+
+	return e && e->type == EV_FACTS ? &e->u.facts : NULL;
+}
+
+/* The newest event of stage s, as the view shows it. */
+const struct ev_stage *hist_stage_ev(struct ui *u, size_t s, struct event *buf)
+{
+	const struct event *e;
+	size_t i;
+
+	if (s >= u->nstages)
+		return NULL;
+	i = u->stages[s].ev_final != SIZE_MAX ? u->stages[s].ev_final : u->stages[s].ev_begin;
+	e = i != SIZE_MAX ? hist_view(u, i, buf) : NULL;
+	return e && e->type == EV_STAGE ? &e->u.stage : NULL;
+}
+
+/* The title of a stage from its begin/final events, as the view shows it. */
+void hist_label(struct ui *u, size_t begin, size_t final, char *out, size_t cap)
+{
+	size_t i = final != SIZE_MAX ? final : begin;
+	const struct event *e = i < u->nev ? u->ev[i] : NULL;
+	struct event buf;
+
+	out[0] = '\0';
+	if (!e || e->type != EV_STAGE)
+		return;
+	if (u->view == VIEW_EAVESDROPPER) {
+		if (!eve_project(e, &buf))
+			return;
+		e = &buf;
+	}
+	if (e->u.stage.title)
+		snprintf(out, cap, "%s", e->u.stage.title);
+	else if (u->view == VIEW_EAVESDROPPER) /* not complete: the wire has not shown it yet */
+		snprintf(out, cap, "%s", e->dir == DIR_S2C ? "server flight" : "client flight");
+	else
+		snprintf(out, cap, "%s", glyph(u, G_ELLIPSIS));
+}
+
+/* hist_label of stage s. */
+void hist_stage_label(struct ui *u, size_t s, char *out, size_t cap)
+{
+	if (s >= u->nstages) {
+		out[0] = '\0';
+		return;
+	}
+	hist_label(u, u->stages[s].ev_begin, u->stages[s].ev_final, out, cap);
+}
+
+/* Is stage s the flight that waits at its gate? */
+bool hist_stage_held(struct ui *u, size_t s)
+{
+	const struct event *b;
+
+	if (!u->pend_ok || s >= u->nstages || u->stages[s].ev_begin != u->held_begin || u->held_begin == SIZE_MAX)
+		return false;
+	b = u->ev[u->held_begin];
+	return b->u.stage.number == u->pend_number && u->stages[s].ev_final == SIZE_MAX;
+}
+
+/* The selected connection's stage total. */
+uint32_t hist_total(struct ui *u)
+{
+	return u->stage_of;
 }
 
 /* The record a handshake/app-data/alert event lives in, -1 if none. */
@@ -675,95 +625,3 @@ size_t hist_stage_of(struct ui *u, size_t i)
 	return u->nstages ? u->nstages - 1 : 0;
 }
 
-/* The value of the first field named field in the selected connection's
- * message msg, or NULL. */
-const char *hist_field(struct ui *u, const char *msg, const char *field)
-{
-	for (size_t i = 0; i < u->nev; i++) {
-		const struct event *e = hist_get(u, i);
-
-		if (!e || e->type != EV_HANDSHAKE || !e->u.hs.msg || strcmp(e->u.hs.msg, msg))
-			continue;
-		for (size_t f = 0; f < e->u.hs.nfields; f++)
-			if (e->u.hs.fields[f].name && !strcmp(e->u.hs.fields[f].name, field))
-				return e->u.hs.fields[f].value;
-	}
-	return NULL;
-}
-
-/* The negotiated version: the selected connection's ServerHello, then the
- * engine status (which speaks for the newest connection), then the options. */
-uint16_t hist_version(struct ui *u)
-{
-	for (size_t i = 0; i < u->nev; i++) {
-		const struct event *e = hist_get(u, i);
-
-		if (!e || e->type != EV_HANDSHAKE || e->dir != DIR_S2C || !e->u.hs.msg ||
-		    strcmp(e->u.hs.msg, "server_hello"))
-			continue;
-		for (size_t f = 0; f < e->u.hs.nfields; f++)
-			if (e->u.hs.fields[f].name && !strcmp(e->u.hs.fields[f].name, "selected_version") &&
-			    e->u.hs.fields[f].value && strstr(e->u.hs.fields[f].value, "1.3"))
-				return 0x0304;
-		return 0x0303;
-	}
-	if (!strcmp(u->st.version, "TLS 1.3"))
-		return 0x0304;
-	if (!strcmp(u->st.version, "TLS 1.2"))
-		return 0x0303;
-	if (u->opts.engine.mode == ENGINE_LIVE && u->opts.engine.tls_version)
-		return u->opts.engine.tls_version;
-	return 0;
-}
-
-/* The names the live session gives its flights (src/session/session_stage.c);
- * replay flights are named the same way. */
-static const char *const stages13[] = {
-	"tcp_handshake", "client_hello", "server_hello_flight", "client_finished", "new_session_ticket",
-	"http_request", "http_response", "close_notify", NULL,
-};
-static const char *const stages12[] = {
-	"tcp_handshake", "client_hello", "server_hello_flight", "client_finished", "server_finished",
-	"http_request", "http_response", "close_notify", NULL,
-};
-
-/* Stage names expected for a version. */
-const char *const *hist_expected(uint16_t version)
-{
-	return version == 0x0303 ? stages12 : stages13;
-}
-
-/* True if a reached stage has this name. */
-bool hist_stage_reached(struct ui *u, const char *name)
-{
-	for (size_t s = 0; s < u->nstages; s++)
-		if (!strcmp(u->stages[s].name, name))
-			return true;
-	return false;
-}
-
-/* Stages reached plus expected ones not reached yet. */
-size_t hist_total_stages(struct ui *u)
-{
-	size_t n = u->nstages, last = 0;
-	const char *const *x = hist_expected(hist_version(u));
-
-	if (u->eng_done || u->opts.engine.mode == ENGINE_REPLAY)
-		return n;
-	for (size_t i = 0; x[i]; i++)
-		if (hist_stage_reached(u, x[i]))
-			last = i + 1;
-	for (size_t i = last; x[i]; i++)
-		n++;
-	return n;
-}
-
-/* History up to the end of the selected stage: what existed at that point. */
-size_t hist_horizon(struct ui *u)
-{
-	if (!u->nstages || u->sel_stage + 1 >= u->nstages)
-		return u->nev;
-	if (u->live_stages) /* everything before the next stage began */
-		return u->stages[u->sel_stage + 1].ev_stage;
-	return u->stages[u->sel_stage].end;
-}

@@ -24,8 +24,12 @@ static void key_next(struct ui *u, int ch)
 	if (u->eng && engine_pending(u->eng, &st) == 1) {
 		if (engine_release(u->eng) < 0)
 			ui_message(u, "release failed: %s", err_msg());
-		else
-			ui_message(u, "released: %s", st.title ? st.title : st.name ? st.name : "next flight");
+		else {
+			char title[200];
+
+			ui_held_title(u, &st, title, sizeof title);
+			ui_message(u, "released: #%u %s", (unsigned)st.number, title);
+		}
 		return;
 	}
 	ui_message(u, u->eng_done ? "the session is finished: r starts a new one" : "no flight is waiting yet");
@@ -92,6 +96,18 @@ static void key_pane(struct ui *u, int ch)
 {
 	struct pane *p = &u->panes[u->focus];
 
+	if (p->ops->key)
+		p->ops->key(u, p, ch);
+}
+
+/* PgDn / PgUp: page the Explain text while the Stages ladder (where a
+ * presenter steps) or Explain has the focus; page the focused pane otherwise. */
+static void key_page(struct ui *u, int ch)
+{
+	struct pane *p = &u->panes[u->focus];
+
+	if ((u->focus == PANE_LADDER || u->focus == PANE_EXPLAIN) && u->panes[PANE_EXPLAIN].win)
+		p = &u->panes[PANE_EXPLAIN];
 	if (p->ops->key)
 		p->ops->key(u, p, ch);
 }
@@ -198,8 +214,8 @@ static const struct tui_key table[] = {
 	{ .keycode = KEY_RIGHT, .name = "Right", .handler = key_pane },
 	{ .keycode = 'h', .name = "h", .handler = key_pane },
 	{ .keycode = 'l', .name = "l", .handler = key_pane },
-	{ .keycode = KEY_PPAGE, .name = "PgUp/PgDn", .help = "page up / down", .handler = key_pane },
-	{ .keycode = KEY_NPAGE, .name = "PgDn", .handler = key_pane },
+	{ .keycode = KEY_PPAGE, .name = "PgUp/PgDn", .help = "scroll Explain (Decoded, Wire, Keys: page the pane)", .handler = key_page },
+	{ .keycode = KEY_NPAGE, .name = "PgDn", .handler = key_page },
 	{ .keycode = 'g', .name = "g, G", .help = "first / last row", .handler = key_pane },
 	{ .keycode = 'G', .name = "G", .handler = key_pane },
 	{ .keycode = '\n', .name = "enter", .help = "expand / collapse the field", .handler = key_pane },

@@ -14,7 +14,7 @@ static struct drow *drows;
 static bool *collapsed;
 static int *vis;
 static int dcap;
-static const struct event *collapsed_for; /* the event the collapse state belongs to */
+static long collapsed_for = -3; /* the selection (history index) the collapse state belongs to */
 
 /* Room for row n in the row arrays. */
 static bool drows_room(int n)
@@ -46,32 +46,34 @@ static bool drows_room(int n)
 	return true;
 }
 
-/* The record (or packet) whose bytes the Wire pane shows. */
+/* The record (or packet) whose bytes the Wire pane shows, as the view
+ * shows it (the eavesdropper's projection has no plaintext). */
 void wire_selection(struct ui *u, struct wire_sel *ws)
 {
+	struct event buf;
 	const struct event *e;
 	long ri;
 
 	memset(ws, 0, sizeof *ws);
-	if (u->sel_ev < 0)
+	if (u->sel_ev < 0 || !hist_get(u, (size_t)u->sel_ev))
 		return;
-	e = hist_get(u, (size_t)u->sel_ev);
-	if (!e)
-		return;
-	if (e->type == EV_PACKET) {
-		ws->ev = e;
+	e = hist_view(u, (size_t)u->sel_ev, &buf);
+	if (e && e->type == EV_PACKET) {
+		ws->view = *e;
+		ws->ev = &ws->view;
 		ws->wire = e->u.packet.bytes;
 		ws->wlen = e->u.packet.len;
 		return;
 	}
 	ri = hist_record_of(u, (size_t)u->sel_ev);
-	if (ri < 0)
+	e = ri >= 0 ? hist_view(u, (size_t)ri, &buf) : NULL;
+	if (!e || e->type != EV_RECORD)
 		return;
-	e = hist_get(u, (size_t)ri);
-	ws->ev = e;
+	ws->view = *e;
+	ws->ev = &ws->view;
 	ws->wire = e->u.record.bytes;
 	ws->wlen = e->u.record.len;
-	if (u->view == VIEW_INSIDER && e->u.record.encrypted && e->u.record.decrypted) {
+	if (e->u.record.encrypted && e->u.record.decrypted) {
 		ws->plain = e->u.record.plain;
 		ws->plen = e->u.record.plain_len;
 	}
@@ -94,13 +96,17 @@ static struct drow *add(int *n, int depth, const char *name, long off, long len,
 	r->value[0] = '\0';
 	if (fmt) {
 		va_start(ap, fmt);
-		vsnprintf(r->value, sizeof r->value, fmt, ap);
+		r->cut = vsnprintf(r->value, sizeof r->value, fmt, ap) >= (int)sizeof r->value;
 		va_end(ap);
+		if (r->cut) /* do not end inside a UTF-8 sequence */
+			for (size_t k = strlen(r->value); k > 0 && ((unsigned char)r->value[k - 1] & 0xc0) == 0x80; k--)
+				r->value[k - 1] = '\0';
 	}
 	return r;
 }
 
-/* Rows of a record: header fields and what protects the fragment. */
+/* Rows of a record (as the view shows it): header fields and what
+ * protects the fragment. */
 static void rows_record(struct ui *u, const struct ev_record *r, int *n)
 {
 	bool eve = u->view == VIEW_EAVESDROPPER;
@@ -118,10 +124,6 @@ static void rows_record(struct ui *u, const struct ev_record *r, int *n)
 		add(n, 2, "explicit_nonce", r->nonce_off, r->nonce_len, "%u bytes, sent in the clear", r->nonce_len);
 	if (r->tag_len)
 		add(n, 2, "auth_tag", r->tag_off, r->tag_len, "%u bytes", r->tag_len);
-	if (eve) {
-		add(n, 1, "(insider view)", -1, -1, "press e to see the decrypted content");
-		return;
-	}
 	if (r->decrypted) {
 		add(n, 1, "decrypted", -1, -1, "yes: tag verified");
 		add(n, 1, "inner_content_type", -1, -1, "%u (%s)", r->inner_type, content_type_name(r->inner_type));
@@ -131,19 +133,25 @@ static void rows_record(struct ui *u, const struct ev_record *r, int *n)
 	} else {
 		add(n, 1, "decrypted", -1, -1, "no: %s", r->why_not ? r->why_not : "no keys");
 	}
+	if (eve)
+		add(n, 1, "(insider view)", -1, -1, "press e to see what the keys reveal");
 }
 
-/* Build the rows of the selected item; hidden ones are marked. */
+/* Build the rows of the selected item as the view shows it (an item the
+ * eavesdropper cannot see shows its record instead); hidden ones are marked. */
 static int build(struct ui *u)
 {
-	const struct event *e = u->sel_ev >= 0 ? hist_get(u, (size_t)u->sel_ev) : NULL;
+	struct event buf;
+	const struct event *e = u->sel_ev >= 0 ? hist_view(u, (size_t)u->sel_ev, &buf) : NULL;
 	bool eve = u->view == VIEW_EAVESDROPPER;
 	struct wire_sel ws;
 	int n = 0;
 
+	wire_selection(u, &ws);
+	if (!e && u->sel_ev >= 0 && ws.ev && ws.ev->type == EV_RECORD)
+		e = ws.ev;
 	if (!e)
 		return 0;
-	wire_selection(u, &ws);
 	if (e->type == EV_UI_RUN) {
 		const struct hrun *r = (const struct hrun *)e;
 		char sz[32];
@@ -168,10 +176,6 @@ static int build(struct ui *u)
 		const struct ev_handshake *h = &e->u.hs;
 		long base = h->encrypted ? (long)ws.wlen + h->record_off : 5 + (long)h->record_off;
 
-		if (h->encrypted && eve) {
-			add(&n, 0, h->msg, -1, -1, "encrypted: an eavesdropper sees only ciphertext");
-			break;
-		}
 		if (!ws.ev)
 			base = -1;
 		add(&n, 0, h->msg, base, base < 0 ? -1 : (long)h->len, "type %u, %zu bytes%s", h->msg_type, h->len,
@@ -205,10 +209,6 @@ static int build(struct ui *u)
 		const uint8_t *d = e->u.app.data;
 		size_t len = e->u.app.len, s = 0;
 
-		if (eve) {
-			add(&n, 0, "application_data", -1, -1, "encrypted: %zu bytes of ciphertext", len);
-			break;
-		}
 		add(&n, 0, "application_data", ws.plain ? (long)ws.wlen : -1, ws.plain ? (long)len : -1,
 		    "%zu bytes, decrypted", len);
 		while (s < len && n < DROWS_MAX - 1) {
@@ -228,10 +228,6 @@ static int build(struct ui *u)
 		break;
 	}
 	case EV_ALERT:
-		if (e->u.alert.encrypted && eve) {
-			add(&n, 0, "alert", -1, -1, "encrypted");
-			break;
-		}
 		add(&n, 0, "alert", -1, -1, "%s", e->u.alert.encrypted ? "decrypted" : "plaintext");
 		add(&n, 1, "level", -1, -1, "%u (%s)", e->u.alert.level, e->u.alert.level_name ? e->u.alert.level_name : "?");
 		add(&n, 1, "description", -1, -1, "%u (%s)", e->u.alert.desc, e->u.alert.desc_name ? e->u.alert.desc_name : "?");
@@ -250,10 +246,10 @@ static int build(struct ui *u)
 		break;
 	}
 	/* groups, and hiding what a collapsed group holds */
-	if (collapsed_for != e) {
+	if (collapsed_for != u->sel_ev) {
 		if (dcap)
 			memset(collapsed, 0, (size_t)dcap * sizeof *collapsed);
-		collapsed_for = e;
+		collapsed_for = u->sel_ev;
 	}
 	for (int i = 0; i < n; i++) {
 		drows[i].group = i + 1 < n && drows[i + 1].depth > drows[i].depth;
@@ -358,9 +354,10 @@ static void decoded_draw(struct ui *u, struct pane *p)
 		if (sel)
 			mvwhline(w, 1 + i, 1, ' ' | A_REVERSE, p->w - 2);
 		draw_str(w, 1 + i, x, 1, r->group ? glyph(u, r->collapsed ? G_TRIANGLE : G_TRI_DOWN) : " ", a);
-		c = draw_str(w, 1 + i, x + 2, p->w - x - 3, r->name, a | (r->depth == 0 ? A_BOLD : 0));
+		c = draw_clip(u, w, 1 + i, x + 2, p->w - x - 3, r->name, a | (r->depth == 0 ? A_BOLD : 0), false);
 		if (r->value[0] && x + 2 + c + 2 < p->w - 1)
-			draw_str(w, 1 + i, x + 2 + c + (r->name[0] ? 2 : 0), p->w - (x + 2 + c + 2) - 1, r->value, a);
+			draw_clip(u, w, 1 + i, x + 2 + c + (r->name[0] ? 2 : 0), p->w - (x + 2 + c + 2) - 1, r->value, a,
+				  r->cut);
 	}
 }
 

@@ -1,6 +1,8 @@
-/* Explain pane: plain-language sentences for the selected stage and message
- * (what happens, what an eavesdropper learns, and where the textbook story
- * differs), the scenario's own paragraph, plus the session's warnings. */
+/* Explain pane: the selected stage's paragraphs as the story model
+ * (engine/story_text.c) chose them from the session's facts, or, in the
+ * eavesdropper view, what an eavesdropper learns in it (eve_project's
+ * projection of the stage); then the stage's errors and notes. Word-wrapped,
+ * a blank line between paragraphs, "more" marks when the text goes on. */
 #include "ui.h"
 
 #include <stdio.h>
@@ -16,14 +18,10 @@ struct xline {
 static struct xline xl[XL_MAX];
 static int nxl;
 
-struct wrap_ctx {
-	attr_t a;
-};
-
 /* draw_wrap callback: keep one wrapped line. */
 static void keep(const char *s, int len, void *arg)
 {
-	struct wrap_ctx *c = arg;
+	attr_t a = *(const attr_t *)arg;
 
 	if (nxl >= XL_MAX)
 		return;
@@ -31,137 +29,127 @@ static void keep(const char *s, int len, void *arg)
 		len = (int)sizeof xl[0].text - 1;
 	memcpy(xl[nxl].text, s, (size_t)len);
 	xl[nxl].text[len] = '\0';
-	xl[nxl].a = c->a;
+	xl[nxl].a = a;
 	nxl++;
 }
 
-/* Wrap a paragraph into the line list. */
-static void para(const char *text, int width, attr_t a)
+/* A paragraph, wrapped, after a blank line unless it is the first. */
+static void para(const char *text, size_t len, int width, attr_t a)
 {
-	struct wrap_ctx c = { a };
+	char buf[4096];
 
-	if (text && !text[0])
-		keep("", 0, &c);
-	else if (text)
-		draw_wrap(text, width, keep, &c);
+	if (!len)
+		return;
+	if (nxl)
+		keep("", 0, &a);
+	snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), text);
+	draw_wrap(buf, width, keep, &a);
 }
 
-/* The scenario's paragraph where its point happens, else a one-line reminder;
- * forward secrecy also shows the result notes of its parts. */
-static void scenario_text(struct ui *u, int width)
+/* Paragraphs separated by '\n'. */
+static void paras(const char *text, int width, attr_t a)
 {
-	const char *sc = explain_scenario_name(u);
-	const struct explain *s = explain_scenario(u);
-	const struct engine_scenario *t = engine_scenarios();
-	char head[160];
+	for (const char *p = text; p && *p;) {
+		size_t n = strcspn(p, "\n");
 
-	if (!sc)
-		return;
-	if (!s) {
-		while (t->name && strcmp(t->name, sc))
-			t++;
-		snprintf(head, sizeof head, "Scenario %s: %s", sc, t->name ? t->help : "");
-		para(head, width, A_DIM);
-		para("", width, A_NORMAL);
-		return;
+		para(p, n, width, a);
+		p += n;
+		if (*p == '\n')
+			p++;
 	}
-	snprintf(head, sizeof head, "Scenario %s: %s", s->key, s->title);
-	para(head, width, draw_attr(u, R_CURRENT) | A_BOLD);
-	para(s->what, width, A_NORMAL);
-	if (!strcmp(sc, "forward-secrecy"))
-		for (size_t i = 0; i < u->nev; i++) {
-			const struct event *n = hist_get(u, i);
-
-			if (n && n->type == EV_NOTE && n->u.note.text &&
-			    !strncmp(n->u.note.text, "forward secrecy, part ", 22) && strstr(n->u.note.text, " result: "))
-				para(n->u.note.text, width, draw_attr(u, R_WARN));
-		}
-	para("", width, A_NORMAL);
 }
 
-/* Build the text for the current selection. */
+/* Build the text for the selected stage. */
 static void build(struct ui *u, int width)
 {
-	uint16_t v = hist_version(u);
+	struct event sb;
+	const struct ev_stage *es = u->nstages ? hist_stage_ev(u, u->sel_stage, &sb) : NULL;
 	const struct stage *st = u->nstages ? &u->stages[u->sel_stage] : NULL;
-	const struct explain *x = st ? explain_find(st->name, v) : explain_find("tcp_handshake", v);
-	const struct event *e = u->sel_ev >= 0 ? hist_get(u, (size_t)u->sel_ev) : NULL;
+	char head[320], title[200];
 
 	nxl = 0;
-	scenario_text(u, width);
-	if (!x) {
-		para(st ? st->title : "", width, A_BOLD);
-		para("No explanation for this stage.", width, A_DIM);
-	} else {
-		para(x->title, width, A_BOLD);
-		para(x->what, width, A_NORMAL);
-		if (x->eve) {
-			para("", width, A_NORMAL);
-			para("What an eavesdropper learns:", width, draw_attr(u, R_CIPHER) | A_BOLD);
-			para(x->eve, width, A_NORMAL);
-		}
-		if (x->textbook) {
-			para("", width, A_NORMAL);
-			para("Textbook story vs. what really happens:", width, draw_attr(u, R_CURRENT) | A_BOLD);
-			para(x->textbook, width, A_NORMAL);
-		}
+	if (!st || !es) {
+		para("No stage yet.", 13, width, A_DIM);
+		return;
 	}
-	if (e && e->type == EV_HANDSHAKE && e->u.hs.msg && (!e->u.hs.encrypted || u->view == VIEW_INSIDER)) {
-		char key[80];
-		const struct explain *m;
+	hist_stage_label(u, u->sel_stage, title, sizeof title);
+	snprintf(head, sizeof head, "Stage %u of %u: %s", (unsigned)st->number, (unsigned)hist_total(u), title);
+	para(head, strlen(head), width, draw_attr(u, R_CURRENT) | A_BOLD);
+	if (es->explain && es->explain[0])
+		paras(es->explain, width, A_NORMAL);
+	else if (hist_stage_held(u, u->sel_stage))
+		paras("Held at its gate: none of its bytes has been sent yet. space or n sends it.", width, A_DIM);
+	else
+		paras("Under way: its explanation comes once the stage is complete.", width, A_DIM);
+	/* errors and notes that arrived during the stage (the first stage: also
+	   those before it, such as the scenario's note saying what to look for) */
+	for (size_t i = u->sel_stage == 0 || st->ev_begin == SIZE_MAX ? st->first : st->ev_begin; i < st->end; i++) {
+		struct event nb;
+		const struct event *n = hist_in_stage(u, i, u->sel_stage) ? hist_view(u, i, &nb) : NULL;
 
-		snprintf(key, sizeof key, "msg:%s", e->u.hs.msg);
-		m = explain_find(key, v);
-		if (m && (!x || strcmp(m->title, x->title))) {
-			para("", width, A_NORMAL);
-			para(m->title, width, A_BOLD);
-			para(m->what, width, A_NORMAL);
-			if (m->textbook)
-				para(m->textbook, width, A_NORMAL);
-		}
+		if (n && n->type == EV_ERROR && n->u.error.text)
+			paras(n->u.error.text, width, draw_attr(u, R_WARN));
+		else if (n && n->type == EV_NOTE && n->u.note.text)
+			paras(n->u.note.text, width,
+			      n->u.note.level && !strcmp(n->u.note.level, "warning") ? draw_attr(u, R_WARN) : A_DIM);
 	}
-	/* warnings and errors of this stage */
-	if (st)
-		for (size_t i = st->first; i < st->end; i++) {
-			const struct event *n = hist_get(u, i);
-
-			if (n && n->type == EV_ERROR && hist_in_stage(u, i, u->sel_stage)) {
-				para("", width, A_NORMAL);
-				para(n->u.error.text, width, draw_attr(u, R_WARN));
-			}
-		}
 }
 
-/* Draw the text. */
+/* Draw the text from the scroll position, with "more" marks on the border. */
 static void explain_draw(struct ui *u, struct pane *p)
 {
-	int ih = p->h - 2, top;
+	static uint32_t shown_conn, shown_no;
+	static size_t shown_final;
+	static enum view shown_view;
+	const struct stage *st = u->nstages ? &u->stages[u->sel_stage] : NULL;
+	int ih = p->h - 2;
+	char mark[32];
 
+	/* another stage (or view): start from its top */
+	if (!st || st->number != shown_no || u->conn != shown_conn || st->ev_final != shown_final ||
+	    u->view != shown_view)
+		p->top = 0;
+	shown_conn = u->conn;
+	shown_no = st ? st->number : 0;
+	shown_final = st ? st->ev_final : SIZE_MAX;
+	shown_view = u->view;
 	build(u, p->w - 4);
 	p->nrows = nxl;
-	if (p->cur < 0)
-		p->cur = 0;
-	top = pane_scroll(p, ih);
-	for (int i = 0; i < ih && top + i < nxl; i++)
-		draw_str(p->win, 1 + i, 2, p->w - 4, xl[top + i].text, xl[top + i].a);
+	if (p->top > nxl - ih)
+		p->top = nxl - ih;
+	if (p->top < 0)
+		p->top = 0;
+	for (int i = 0; i < ih && p->top + i < nxl; i++)
+		draw_str(p->win, 1 + i, 2, p->w - 4, xl[p->top + i].text, xl[p->top + i].a);
+	if (p->top + ih < nxl) {
+		snprintf(mark, sizeof mark, " more %s ", glyph(u, G_DOWN));
+		draw_str(p->win, p->h - 1, p->w - 2 - draw_width(mark), draw_width(mark), mark, A_BOLD);
+	}
+	if (p->top > 0) {
+		snprintf(mark, sizeof mark, " more %s ", glyph(u, G_UP));
+		draw_str(p->win, 0, p->w - 2 - draw_width(mark), draw_width(mark), mark, A_BOLD);
+	}
 }
 
-/* Scroll by whole screens or lines (the cursor is the scroll position). */
+/* Scroll: lines (j/k, arrows), pages (PgDn/PgUp), start and end (g/G). */
 static bool explain_key(struct ui *u, struct pane *p, int ch)
 {
-	int ih = p->h - 2;
+	int page = p->h - 3 > 1 ? p->h - 3 : 1;
 
 	(void)u;
-	if (ch == KEY_DOWN || ch == 'j')
-		p->cur = p->top + ih;
-	else if (ch == KEY_UP || ch == 'k')
-		p->cur = p->top - 1;
-	else
-		return pane_list_key(p, ch);
-	if (p->cur >= p->nrows)
-		p->cur = p->nrows - 1;
-	if (p->cur < 0)
-		p->cur = 0;
+	switch (ch) {
+	case KEY_DOWN: case 'j': p->top++; break;
+	case KEY_UP: case 'k': p->top--; break;
+	case KEY_NPAGE: p->top += page; break;
+	case KEY_PPAGE: p->top -= page; break;
+	case 'g': case KEY_HOME: p->top = 0; break;
+	case 'G': case KEY_END: p->top = p->nrows; break;
+	default: return false;
+	}
+	if (p->top > p->nrows - (p->h - 2))
+		p->top = p->nrows - (p->h - 2);
+	if (p->top < 0)
+		p->top = 0;
 	return true;
 }
 

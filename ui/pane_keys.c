@@ -1,12 +1,16 @@
-/* Keys pane: the key schedule as a derivation chain (ephemeral key pairs ->
- * shared secret -> secrets -> traffic secrets -> keys and IVs; TLS 1.2:
- * premaster -> master -> key block), each value with its owner, derivation
- * and the stage it came to exist in. Not derived yet: "pending". Locked in
- * the eavesdropper view. */
+/* Keys pane: the key schedule as of the selected stage, as a derivation
+ * chain (ephemeral key pairs -> shared secret -> secrets -> traffic secrets
+ * -> keys and IVs; TLS 1.2: premaster -> master -> key block): exactly the
+ * keys whose stage_no (the stage in which the story model says each came to
+ * exist) is at most the selected stage's number. A key is its name and its
+ * KeyUpdate generation; the latest value of each owner is shown, and owners
+ * are compared only for the same name and generation. The eavesdropper view
+ * has no keys at all. */
 #include "ui.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum level { LV_PAIR = 0, LV_SHARED, LV_SECRET, LV_TRAFFIC, LV_KEYS, LV_N };
@@ -15,40 +19,8 @@ static const char *const level_title[LV_N] = {
 	"Ephemeral key pairs", "Shared secret", "Secrets", "Traffic secrets", "Keys and IVs",
 };
 
-struct expect {
-	const char *name;
-	enum level lv;
-};
-
-/* The names the live session emits (src/session/session_keys*.c); keys the
- * lists do not name are shown too, at the level their name suggests. */
-static const struct expect expect13[] = {
-	{ "client_ephemeral_private_key", LV_PAIR }, { "client_ephemeral_public_key", LV_PAIR },
-	{ "server_ephemeral_private_key", LV_PAIR }, { "server_ephemeral_public_key", LV_PAIR },
-	{ "ecdhe_shared_secret", LV_SHARED },
-	{ "early_secret", LV_SECRET }, { "handshake_secret", LV_SECRET }, { "master_secret", LV_SECRET },
-	{ "client_handshake_traffic_secret", LV_TRAFFIC }, { "server_handshake_traffic_secret", LV_TRAFFIC },
-	{ "client_application_traffic_secret_0", LV_TRAFFIC }, { "server_application_traffic_secret_0", LV_TRAFFIC },
-	{ "client_handshake_traffic_key", LV_KEYS }, { "client_handshake_traffic_iv", LV_KEYS },
-	{ "server_handshake_traffic_key", LV_KEYS }, { "server_handshake_traffic_iv", LV_KEYS },
-	{ "client_application_traffic_key_0", LV_KEYS }, { "client_application_traffic_iv_0", LV_KEYS },
-	{ "server_application_traffic_key_0", LV_KEYS }, { "server_application_traffic_iv_0", LV_KEYS },
-	{ NULL, 0 },
-};
-
-static const struct expect expect12[] = {
-	{ "client_ephemeral_private_key", LV_PAIR }, { "client_ephemeral_public_key", LV_PAIR },
-	{ "server_ephemeral_private_key", LV_PAIR }, { "server_ephemeral_public_key", LV_PAIR },
-	{ "premaster_secret", LV_SHARED },
-	{ "master_secret", LV_SECRET },
-	{ "key_block", LV_TRAFFIC },
-	{ "client_write_key", LV_KEYS }, { "client_write_iv", LV_KEYS },
-	{ "server_write_key", LV_KEYS }, { "server_write_iv", LV_KEYS },
-	{ NULL, 0 },
-};
-
-/* The chain level of a key name not in the expected list. */
-static enum level guess_level(const char *n)
+/* The chain level of a key, from its name. */
+static enum level key_level(const char *n)
 {
 	if (strstr(n, "private") || strstr(n, "public") || strstr(n, "ephemeral") || strstr(n, "key_share"))
 		return LV_PAIR;
@@ -56,9 +28,95 @@ static enum level guess_level(const char *n)
 		return LV_SHARED;
 	if (strstr(n, "traffic_secret") || strstr(n, "key_block"))
 		return LV_TRAFFIC;
-	if (strstr(n, "secret"))
+	if (strstr(n, "secret") || strstr(n, "hash"))
 		return LV_SECRET;
 	return LV_KEYS;
+}
+
+/* The generation a name ends with ("_1"), or -1. */
+static int name_generation(const char *n)
+{
+	const char *u = strrchr(n, '_');
+
+	if (!u || !u[1])
+		return -1;
+	for (const char *p = u + 1; *p; p++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	return atoi(u + 1);
+}
+
+/* One key of the chain: a name and a generation. */
+struct kent {
+	const char *name;
+	int gen;            /* KeyUpdate generation; 0 for keys without */
+	bool inherited;     /* the name has no suffix: gen comes from its traffic secret */
+	size_t latest[4];   /* newest event per owner (OWNER_*), SIZE_MAX none */
+};
+
+#define KE_MAX 256
+
+static struct kent ke[KE_MAX];
+static int nke;
+
+/* The entry for (name, gen), made on first use (so in order of appearance). */
+static struct kent *kent_get(const char *name, int gen, bool inherited)
+{
+	for (int k = 0; k < nke; k++)
+		if (ke[k].gen == gen && !strcmp(ke[k].name, name))
+			return &ke[k];
+	if (nke == KE_MAX)
+		return NULL;
+	ke[nke] = (struct kent){ .name = name, .gen = gen, .inherited = inherited };
+	for (int o = 0; o < 4; o++)
+		ke[nke].latest[o] = SIZE_MAX;
+	return &ke[nke++];
+}
+
+/* The keys of the selected connection as of stage number upto (0: every
+ * key), grouped by name and generation. A name without a generation
+ * ("client_application_key", the observer's) belongs to the generation of
+ * the traffic secret of the same side and owner that came before it, and
+ * cannot exist before that secret did. */
+static void collect(struct ui *u, uint32_t upto)
+{
+	int gen_of[4][3][2] = { { { 0 } } };           /* [owner][dir][client?] current generation */
+	uint32_t gen_stage[4][3][2] = { { { 0 } } };   /* the stage its secret came to exist in */
+
+	nke = 0;
+	for (size_t i = 0; i < u->nev; i++) {
+		const struct event *e = hist_get(u, i);
+		const struct ev_key *k;
+		int gen, o, side;
+		uint32_t stage;
+		bool inherited = false;
+		struct kent *x;
+
+		if (!e || e->type != EV_KEY || !e->u.key.name)
+			continue;
+		k = &e->u.key;
+		o = (unsigned)k->owner < 4 ? (int)k->owner : 0;
+		side = !strncmp(k->name, "client_", 7);
+		gen = name_generation(k->name);
+		stage = k->stage_no;
+		if (gen >= 0 && strstr(k->name, "application_traffic_secret")) {
+			gen_of[o][e->dir][side] = gen;
+			gen_stage[o][e->dir][side] = stage;
+		} else if (gen < 0 && strstr(k->name, "application")) {
+			gen = gen_of[o][e->dir][side];
+			inherited = true;
+			if (gen_stage[o][e->dir][side] > stage)
+				stage = gen_stage[o][e->dir][side];
+		}
+		if (gen < 0)
+			gen = 0;
+		/* stage 0: not placed yet; it exists as of the newest stage */
+		if (upto && (stage ? stage > upto : upto < u->stages[u->nstages - 1].number))
+			continue;
+		x = kent_get(k->name, gen, inherited);
+		if (x)
+			x->latest[o] = i;
+	}
 }
 
 #define KL_MAX 4096
@@ -88,74 +146,57 @@ static void line(int indent, attr_t a, const char *fmt, ...)
 	nlines++;
 }
 
-/* draw_wrap callback: one dim derivation line. */
+/* draw_wrap callback: one dim line at the indent in arg. */
 static void wrap_line(const char *s, int len, void *arg)
 {
-	(void)arg;
-	line(3, A_DIM, "%.*s", len, s);
+	line(*(const int *)arg, A_DIM, "%.*s", len, s);
 }
 
-/* The key events named n up to the horizon: owners merged, first one kept. */
-static const struct event *find_key(struct ui *u, const char *n, size_t horizon, char *owners, size_t cap, bool *differ)
+/* Wrapped dim text at an indent. */
+static void text(int indent, int width, const char *s)
 {
-	const struct event *first = NULL;
-
-	owners[0] = '\0';
-	*differ = false;
-	for (size_t i = 0; i < horizon; i++) {
-		const struct event *e = hist_get(u, i);
-		const char *o;
-
-		if (!e || e->type != EV_KEY || !e->u.key.name || strcmp(e->u.key.name, n))
-			continue;
-		o = owner_name(e->u.key.owner) ? owner_name(e->u.key.owner) : "?";
-		if (!strstr(owners, o) && strlen(owners) + strlen(o) + 2 < cap) {
-			if (owners[0])
-				strcat(owners, "+");
-			strcat(owners, o);
-		}
-		if (!first)
-			first = e;
-		else if (e->u.key.len != first->u.key.len || memcmp(e->u.key.value, first->u.key.value, first->u.key.len))
-			*differ = true;
-	}
-	return first;
+	draw_wrap(s, width - indent - 2 > 20 ? width - indent - 2 : 20, wrap_line, &indent);
 }
 
-/* One key: name, owner, stage, derivation, value wrapped at width. */
-static void key_lines(struct ui *u, const char *name, size_t horizon, int width)
+/* One key: name, owners, stage, derivation, value wrapped at width. */
+static void key_lines(struct ui *u, const struct kent *x, int width)
 {
-	char owners[64];
-	bool differ;
-	const struct event *e = find_key(u, name, horizon, owners, sizeof owners, &differ);
+	char owners[64] = "", name[120], stage[24] = "";
+	const struct event *e = NULL;
+	bool differ = false;
 	int per;
 
-	if (!e && u->opts.engine.mode == ENGINE_REPLAY)
-		return; /* a capture only has what its key log gives */
-	if (!e) {
-		char pub[96];
-		const char *priv = strstr(name, "_private_key");
-		const struct event *pe = NULL;
+	for (int o = 1; o < 4; o++) {
+		const struct event *k = x->latest[o] != SIZE_MAX ? u->ev[x->latest[o]] : NULL;
 
-		if (priv && !priv[strlen("_private_key")]) {
-			snprintf(pub, sizeof pub, "%.*s_public_key", (int)(priv - name), name);
-			pe = find_key(u, pub, horizon, owners, sizeof owners, &differ);
-		}
-		if (pe) /* the pair exists; its private half was never handed out */
-			line(1, draw_attr(u, R_DIM), "%s %s  (not exported by wolfSSL)", glyph(u, G_CIRCLE), name);
-		else
-			line(1, draw_attr(u, R_DIM), "%s %s  (pending)", glyph(u, G_CIRCLE), name);
-		return;
+		if (!k)
+			continue;
+		if (owners[0])
+			strcat(owners, "+");
+		strcat(owners, owner_name((enum owner)o) ? owner_name((enum owner)o) : "?");
+		if (!e)
+			e = k;
+		else if (k->u.key.len != e->u.key.len || memcmp(k->u.key.value, e->u.key.value, e->u.key.len))
+			differ = true;
 	}
-	line(1, A_BOLD, "%s %s  [%s]%s%s", glyph(u, G_BULLET), name, owners, e->u.key.stage ? " @" : "",
-	     e->u.key.stage ? e->u.key.stage : "");
+	if (!e && x->latest[0] != SIZE_MAX)
+		e = u->ev[x->latest[0]];
+	if (!e)
+		return;
+	if (x->inherited && x->gen)
+		snprintf(name, sizeof name, "%s (generation %d)", x->name, x->gen);
+	else
+		snprintf(name, sizeof name, "%s", x->name);
+	if (e->u.key.stage_no)
+		snprintf(stage, sizeof stage, "  stage %u", (unsigned)e->u.key.stage_no);
+	line(1, A_BOLD, "%s %s  [%s]%s", glyph(u, G_BULLET), name, owners[0] ? owners : "?", stage);
 	if (differ)
 		line(3, draw_attr(u, R_WARN), "client and server values DIFFER");
 	if (e->u.key.derivation) {
 		char d[600];
 
 		snprintf(d, sizeof d, "= %s", e->u.key.derivation);
-		draw_wrap(d, width - 5 > 20 ? width - 5 : 20, wrap_line, NULL);
+		text(3, width, d);
 	}
 	per = (width - 4) / 2;
 	if (per < 8)
@@ -172,62 +213,81 @@ static void key_lines(struct ui *u, const char *name, size_t horizon, int width)
 	}
 }
 
-/* Build the chain: expected names in order, then any other key seen. */
+/* Is pub a public key whose private half was never handed out? */
+static bool pair_lacks_private(const char *pub)
+{
+	char priv[96];
+	const char *p = strstr(pub, "_public_key");
+
+	if (!p || p[strlen("_public_key")])
+		return false;
+	snprintf(priv, sizeof priv, "%.*s_private_key", (int)(p - pub), pub);
+	for (int k = 0; k < nke; k++)
+		if (!strcmp(ke[k].name, priv))
+			return false;
+	return true;
+}
+
+/* Build the chain as of the selected stage. */
 static void build(struct ui *u, int width)
 {
-	uint16_t v = hist_version(u);
-	const struct expect *x = v == 0x0303 ? expect12 : expect13;
-	size_t horizon = hist_horizon(u);
+	struct event fb;
+	const struct ev_facts *f = hist_facts(u, &fb);
+	const struct stage *st = u->nstages ? &u->stages[u->sel_stage] : NULL;
+	bool observer = false;
 
+	collect(u, st ? st->number : 0);
 	nlines = 0;
-	line(0, A_DIM, "%s key schedule%s", v == 0x0303 ? "TLS 1.2" : "TLS 1.3",
-	     horizon < u->nev ? " as of the selected stage" : "");
+	line(0, A_DIM, "%s key schedule as of stage %u", f && f->version == 0x0303 ? "TLS 1.2" : f && f->version == 0x0304 ? "TLS 1.3" : "TLS",
+	     st ? (unsigned)st->number : 0u);
+	for (int k = 0; k < nke; k++)
+		observer |= ke[k].latest[OWNER_OBSERVER] != SIZE_MAX;
+	if (observer)
+		text(0, width, "observer: a key tlsviz recovered itself, from the key log or with the server's RSA "
+			       "key; not taken from the client or the server.");
+	if (!nke && !(u->opts.engine.mode == ENGINE_REPLAY && f && f->kx == KX_RSA))
+		line(0, A_DIM, "no key exists yet at this stage");
 	for (int lv = 0; lv < LV_N; lv++) {
+		int head = nlines;
+		bool any = false;
+
 		line(0, A_BOLD | A_UNDERLINE, "%s", level_title[lv]);
-		if (lv == LV_PAIR && u->opts.engine.mode == ENGINE_REPLAY)
+		if (lv == LV_PAIR && u->opts.engine.mode == ENGINE_REPLAY && f && f->kx) {
 			/* a capture has no key pairs to show; say why rather than leave a gap */
-			draw_wrap(strstr(u->st.suite, "TLS_RSA_WITH_")
-					  ? "none: static RSA key transport. The client encrypted the premaster "
-					    "secret to the certificate's key, so that key decrypts the session "
-					    "(no forward secrecy)."
-					  : "not in a capture: a key log holds secrets, never the ephemeral "
-					    "private keys.",
-				  width - 5 > 20 ? width - 5 : 20, wrap_line, NULL);
-		for (const struct expect *k = x; k->name; k++)
-			if (k->lv == (enum level)lv)
-				key_lines(u, strstr(u->st.group, "ffdhe") && !strcmp(k->name, "ecdhe_shared_secret")
-						     ? "dhe_shared_secret" : k->name, horizon, width);
-		/* keys the engine reports that the expected list does not name */
-		for (size_t i = 0; i < horizon; i++) {
-			const struct event *e = hist_get(u, i);
-			bool known = false, dup = false;
-
-			if (!e || e->type != EV_KEY || !e->u.key.name || guess_level(e->u.key.name) != (enum level)lv)
-				continue;
-			for (const struct expect *k = x; k->name && !known; k++)
-				known = !strcmp(k->name, e->u.key.name);
-			known |= strstr(u->st.group, "ffdhe") && !strcmp(e->u.key.name, "dhe_shared_secret");
-			for (size_t j = 0; j < i && !dup; j++) {
-				const struct event *f = hist_get(u, j);
-
-				dup = f && f->type == EV_KEY && f->u.key.name && !strcmp(f->u.key.name, e->u.key.name);
-			}
-			if (!known && !dup)
-				key_lines(u, e->u.key.name, horizon, width);
+			text(1, width, f->kx == KX_RSA
+					       ? "none: static RSA key transport. The client encrypted the premaster "
+						 "secret to the certificate's key, so that key decrypts the session "
+						 "(no forward secrecy)."
+					       : "not in a capture: a key log holds secrets, never the ephemeral "
+						 "private keys.");
+			any = true;
 		}
+		for (int k = 0; k < nke; k++) {
+			if (key_level(ke[k].name) != (enum level)lv)
+				continue;
+			if (lv == LV_PAIR && u->opts.engine.mode == ENGINE_LIVE && pair_lacks_private(ke[k].name)) {
+				char priv[96];
+
+				snprintf(priv, sizeof priv, "%.*s_private_key",
+					 (int)(strstr(ke[k].name, "_public_key") - ke[k].name), ke[k].name);
+				line(1, draw_attr(u, R_DIM), "%s %s  (not exported by wolfSSL)", glyph(u, G_CIRCLE), priv);
+			}
+			key_lines(u, &ke[k], width);
+			any = true;
+		}
+		if (!any)
+			nlines = head; /* nothing at this level yet */
 	}
 }
 
-/* Draw the chain, or the lock in the eavesdropper view. */
+/* Draw the chain, or one line in the eavesdropper view. */
 static void keys_draw(struct ui *u, struct pane *p)
 {
 	WINDOW *w = p->win;
 	int ih = p->h - 2, top;
 
 	if (u->view == VIEW_EAVESDROPPER) {
-		draw_fmt(w, 1, 2, p->w - 4, A_BOLD, "%s locked: eavesdropper view", glyph(u, G_LOCK));
-		draw_str(w, 2, 2, p->w - 4, "An eavesdropper has no private key and no secret.", A_NORMAL);
-		draw_str(w, 3, 2, p->w - 4, "Press e for the insider view.", A_DIM);
+		draw_fmt(w, 1, 2, p->w - 4, A_BOLD, "%s An eavesdropper has no keys (e: insider view).", glyph(u, G_LOCK));
 		return;
 	}
 	build(u, p->w - 2);

@@ -1,6 +1,8 @@
 /* Stages pane: a client <-> server ladder, one arrow per stage (flight) with
  * its packets, records and messages under it; the current stage stands out,
- * stages not reached yet are greyed. Selecting a row drives the other panes. */
+ * stages not reached yet (live: up to the plan's total) are greyed. Titles
+ * are the story model's; in the eavesdropper view every row is what
+ * eve_project() leaves of its event. Selecting a row drives the other panes. */
 #include "ui.h"
 
 #include <stdio.h>
@@ -18,7 +20,6 @@ struct lrow {
 	size_t stage;       /* LR_STAGE / LR_ITEM / LR_SUB */
 	long ev;            /* LR_ITEM: history index; LR_SUB: the run's */
 	uint64_t sub;       /* LR_SUB: record index; LR_FUTURE: stage number */
-	const char *future; /* LR_FUTURE: expected stage name */
 };
 
 static struct lrow *rows;
@@ -109,11 +110,11 @@ static void sub_text(struct ui *u, const struct hrun *r, uint64_t index, char *t
 			 (unsigned)x->length);
 }
 
-/* The row text for one event, or false if the event gets no row. */
+/* The row text for one event (as the view shows it), or false if the
+ * event gets no row. */
 static bool item_text(struct ui *u, const struct event *e, struct lrow *r, char *text, size_t cap)
 {
 	char f[32], line[64];
-	bool eve = u->view == VIEW_EAVESDROPPER;
 
 	r->indent = 1;
 	if (e->type == EV_UI_RUN) {
@@ -137,7 +138,7 @@ static bool item_text(struct ui *u, const struct event *e, struct lrow *r, char 
 	case EV_RECORD: {
 		const struct ev_record *rec = &e->u.record;
 
-		if (rec->encrypted && (eve || !rec->decrypted))
+		if (rec->encrypted && !rec->decrypted)
 			snprintf(text, cap, "%s %u B, encrypted", content_type_name(rec->content_type),
 				 (unsigned)rec->length);
 		else if (rec->encrypted)
@@ -149,21 +150,15 @@ static bool item_text(struct ui *u, const struct event *e, struct lrow *r, char 
 		return true;
 	}
 	case EV_HANDSHAKE:
-		if (e->u.hs.encrypted && eve)
-			return false;
 		r->indent = 2;
 		snprintf(text, cap, "%s (%zu B)", e->u.hs.msg ? e->u.hs.msg : "handshake", e->u.hs.len);
 		return true;
 	case EV_APP_DATA:
-		if (eve)
-			return false;
 		r->indent = 2;
 		first_line(e->u.app.data, e->u.app.len, line, sizeof line);
 		snprintf(text, cap, "\"%s\"", line);
 		return true;
 	case EV_ALERT:
-		if (e->u.alert.encrypted && eve)
-			return false;
 		r->indent = 2;
 		snprintf(text, cap, "alert %s %s", e->u.alert.level_name ? e->u.alert.level_name : "",
 			 e->u.alert.desc_name ? e->u.alert.desc_name : "");
@@ -187,26 +182,37 @@ static bool item_text(struct ui *u, const struct event *e, struct lrow *r, char 
 
 #define LROWS_MAX (INT_MAX / 2)
 
-/* The text of a row, made when it is drawn. */
-static void row_text(struct ui *u, const struct lrow *r, char *text, size_t cap)
+/* The text of a row, made when it is drawn; *marker gets a suffix that
+ * must stay visible (" (held)"). */
+static void row_text(struct ui *u, const struct lrow *r, char *text, size_t cap, const char **marker)
 {
 	struct lrow tmp = *r;
 
 	text[0] = '\0';
+	*marker = "";
 	switch (r->kind) {
 	case LR_STAGE: {
-		const struct stage *st = &u->stages[r->stage];
-		bool held = u->pend_ok && st->ev_stage != SIZE_MAX && u->ev[st->ev_stage]->u.stage.index == u->pend_index;
+		char title[200];
 
-		snprintf(text, cap, "%zu %s%s", r->stage + 1, st->title, held ? " (held)" : "");
+		hist_stage_label(u, r->stage, title, sizeof title);
+		snprintf(text, cap, "%u %s", (unsigned)u->stages[r->stage].number, title);
+		if (hist_stage_held(u, r->stage))
+			*marker = " (held)";
 		break;
 	}
-	case LR_FUTURE: {
-		const struct explain *ex = explain_find(r->future, hist_version(u));
+	case LR_FUTURE:
+		if (u->pend_ok && r->sub == u->pend_number) {
+			/* held at its gate before its begin event came: as the bottom line says */
+			struct ev_stage ps = { .number = u->pend_number, .dir = u->pend_dir, .title = u->pend_title };
+			char title[200];
 
-		snprintf(text, cap, "%llu %s", (unsigned long long)r->sub, ex ? ex->title : r->future);
+			ui_held_title(u, &ps, title, sizeof title);
+			snprintf(text, cap, "%llu %s", (unsigned long long)r->sub, title);
+			*marker = " (held)";
+		} else {
+			snprintf(text, cap, "%llu %s", (unsigned long long)r->sub, glyph(u, G_ELLIPSIS));
+		}
 		break;
-	}
 	case LR_SUB: {
 		const struct hrun *run = hist_run(u, (size_t)r->ev);
 
@@ -215,7 +221,8 @@ static void row_text(struct ui *u, const struct lrow *r, char *text, size_t cap)
 		break;
 	}
 	case LR_ITEM: {
-		const struct event *e = hist_get(u, (size_t)r->ev);
+		struct event buf;
+		const struct event *e = hist_view(u, (size_t)r->ev, &buf);
 
 		synack_seen = true; /* the row exists: its text regardless of order */
 		ack_shown = false;
@@ -226,13 +233,13 @@ static void row_text(struct ui *u, const struct lrow *r, char *text, size_t cap)
 	}
 }
 
-/* Build the rows: reached stages with their items, then expected ones. */
+/* Build the rows: reached stages with their items, then (live) the
+ * planned ones not reached yet. */
 static int build(struct ui *u)
 {
 	int n = 0;
-	const char *const *x;
-	size_t last_exp = 0;
 	char scratch[192];
+	uint32_t last = 0;
 
 	synack_seen = ack_shown = false;
 	for (size_t s = 0; s < u->nstages && n < LROWS_MAX; s++) {
@@ -242,11 +249,14 @@ static int build(struct ui *u)
 			return n;
 		rows[n] = (struct lrow){ .kind = LR_STAGE, .stage = s, .ev = -1, .dir = st->dir };
 		n++;
+		if (st->number > last)
+			last = st->number;
 		for (size_t i = st->first; i < st->end && n < LROWS_MAX; i++) {
-			const struct event *e = hist_get(u, i);
+			struct event buf;
+			const struct event *e = hist_in_stage(u, i, s) ? hist_view(u, i, &buf) : NULL;
 			const struct hrun *run;
 
-			if (!e || e->type == EV_STAGE || !hist_in_stage(u, i, s) || !rows_room((size_t)n))
+			if (!e || e->type == EV_STAGE || !rows_room((size_t)n))
 				continue;
 			rows[n] = (struct lrow){ .kind = LR_ITEM, .stage = s, .ev = (long)i, .dir = e->dir };
 			if (!item_text(u, e, &rows[n], scratch, sizeof scratch))
@@ -261,20 +271,11 @@ static int build(struct ui *u)
 			}
 		}
 	}
-	if (u->opts.engine.mode == ENGINE_REPLAY || u->eng_done)
+	if (u->opts.engine.mode == ENGINE_REPLAY)
 		return n;
-	/* expected stages after the last one reached */
-	x = hist_expected(hist_version(u));
-	for (size_t i = 0; x[i]; i++)
-		if (hist_stage_reached(u, x[i]))
-			last_exp = i + 1;
-	for (size_t i = last_exp; x[i] && n < LROWS_MAX && rows_room((size_t)n); i++) {
-		rows[n] = (struct lrow){ .kind = LR_FUTURE, .ev = -1, .future = x[i], .dir = DIR_C2S,
-					 .sub = u->nstages + (i - last_exp) + 1 };
-		if (strstr(x[i], "server") || !strcmp(x[i], "http_response") || !strcmp(x[i], "new_session_ticket"))
-			rows[n].dir = DIR_S2C;
-		n++;
-	}
+	/* the plan's stages not reached yet: numbers only (their titles come with them) */
+	for (uint32_t k = last + 1; k <= hist_total(u) && n < LROWS_MAX && rows_room((size_t)n); k++)
+		rows[n++] = (struct lrow){ .kind = LR_FUTURE, .ev = -1, .dir = DIR_NONE, .sub = k };
 	return n;
 }
 
@@ -359,9 +360,10 @@ static void draw_row(struct ui *u, struct pane *p, int y, const struct lrow *r, 
 	bool cur_stage = r->kind == LR_STAGE && r->stage + 1 == u->nstages && !u->eng_done;
 	attr_t a = r->kind == LR_FUTURE ? draw_attr(u, R_DIM) : cur_stage ? draw_attr(u, R_CURRENT) : A_NORMAL;
 	int x = 2;
-	char text[192];
+	char text[256];
+	const char *marker;
 
-	row_text(u, r, text, sizeof text);
+	row_text(u, r, text, sizeof text, &marker);
 
 	if (sel)
 		a |= A_REVERSE;
@@ -370,40 +372,46 @@ static void draw_row(struct ui *u, struct pane *p, int y, const struct lrow *r, 
 	if (inner < 8)
 		return;
 	if (r->kind == LR_STAGE || r->kind == LR_FUTURE) {
-		int tl = (int)strlen(text), fill;
-		bool s2c = r->dir == DIR_S2C;
+		/* "<- title (held) ------|" or "- title (held) ----> |": the marker always shows */
+		bool s2c = r->dir == DIR_S2C, c2s = r->dir == DIR_C2S;
+		int pw = s2c ? 3 : 2, mw = draw_width(marker), end = inner - (s2c ? 0 : 1);
+		int room = end - pw - mw - 1 - 2 - (c2s ? 1 : 0), tl, cx = x + 1;
 
-		if (tl > inner - 6)
-			tl = inner - 6;
-		fill = inner - tl - 4;
+		if (room < 4)
+			room = 4;
+		tl = draw_width(text) < room ? draw_width(text) : room;
 		wattron(w, a);
-		wmove(w, y, x + 1);
+		wmove(w, y, cx);
 		if (s2c)
 			waddstr(w, glyph(u, G_LARROW));
 		waddstr(w, glyph(u, G_HLINE));
 		waddstr(w, " ");
 		wattroff(w, a);
-		draw_str(w, y, getcurx(w), tl, text, a | (r->kind == LR_STAGE ? A_BOLD : 0));
+		cx += pw;
+		cx += draw_clip(u, w, y, cx, tl, text, a | (r->kind == LR_STAGE ? A_BOLD : 0), false);
+		if (mw)
+			cx += draw_str(w, y, cx, mw, marker, a | A_BOLD);
+		wmove(w, y, cx);
 		wattron(w, a);
 		waddstr(w, " ");
-		for (int i = 0; i < fill - (s2c ? 0 : 1); i++)
-			waddstr(w, glyph(u, r->kind == LR_FUTURE ? G_HLINE : G_HLINE));
-		if (!s2c)
+		for (cx++; cx < x + 1 + end - (c2s ? 1 : 0); cx++)
+			waddstr(w, glyph(u, G_HLINE));
+		if (c2s)
 			waddstr(w, glyph(u, G_RARROW));
 		wattroff(w, a);
 		return;
 	}
 	{
-		int tl = (int)strlen(text), ind = 1 + 2 * r->indent;
+		int tl = draw_width(text), ind = 1 + 2 * r->indent;
 		int maxw = inner - ind - 1;
 		attr_t ia = sel ? A_REVERSE : A_NORMAL;
 
 		if (tl > maxw)
 			tl = maxw;
 		if (r->dir == DIR_S2C)
-			draw_str(w, y, x + 1 + inner - ind - tl, tl, text, ia | (u->color ? COLOR_PAIR(R_SERVER) : 0));
+			draw_clip(u, w, y, x + 1 + inner - ind - tl, tl, text, ia | (u->color ? COLOR_PAIR(R_SERVER) : 0), false);
 		else
-			draw_str(w, y, x + 1 + ind, tl, text, ia | (u->color ? COLOR_PAIR(R_CLIENT) : 0));
+			draw_clip(u, w, y, x + 1 + ind, tl, text, ia | (u->color ? COLOR_PAIR(R_CLIENT) : 0), false);
 	}
 }
 

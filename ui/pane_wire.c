@@ -41,10 +41,13 @@ static enum role byte_role(struct ui *u, const struct wire_sel *ws, size_t i)
 		return R_NONCE;
 	if (r->tag_len && i >= r->tag_off && i < (size_t)r->tag_off + r->tag_len)
 		return R_TAG;
-	if (u->view == VIEW_INSIDER && r->decrypted) {
+	if (r->decrypted) {
 		/* the AEAD/CBC ciphertext maps byte for byte onto the plaintext:
 		 * content, (TLS 1.3) inner type, then padding */
-		content_end = 5 + r->nonce_len + r->plain_len + (hist_version(u) == 0x0304 ? 1 : 0);
+		struct event fb;
+		const struct ev_facts *f = hist_facts(u, &fb);
+
+		content_end = 5 + r->nonce_len + r->plain_len + (f && f->version == 0x0304 ? 1 : 0);
 		if (i >= content_end)
 			return R_PAD;
 	}
@@ -130,9 +133,9 @@ static void heading(struct ui *u, struct pane *p, const struct wire_sel *ws)
 		draw_fmt(w, 1, x, W, A_BOLD, "record #%llu %s %s %zu B %s", (unsigned long long)r->index,
 			 dir_name(ws->ev->dir) ? dir_name(ws->ev->dir) : "", content_type_name(r->content_type), ws->wlen,
 			 !r->encrypted ? "(plaintext)"
-			 : u->view == VIEW_EAVESDROPPER ? "(encrypted)"
 			 : r->decrypted ? "(encrypted; decrypted below)"
-			 : r->auth_failed ? "(encrypted; TAG FAILED)" : "(encrypted; no key)");
+			 : r->auth_failed ? "(encrypted; TAG FAILED)"
+			 : u->view == VIEW_EAVESDROPPER ? "(encrypted)" : "(encrypted; no key)");
 	}
 	if (flipped_byte(u, ws) >= 0)
 		/* first, so that a narrow pane still shows it */
@@ -169,19 +172,23 @@ static void wire_draw(struct ui *u, struct pane *p)
 	}
 	if (u->wire_cur >= (long)(ws.wlen + ws.plen))
 		u->wire_cur = -1;
-	/* keep the cursor, else a newly highlighted field, in view */
+	/* keep the cursor, else a newly highlighted field, in view: content
+	 * line k shows at row k - top, below the two heading rows */
 	if (u->wire_cur >= 0) {
 		p->cur = byte_line(&ws, bpl, u->wire_cur, plain_start);
-		pane_scroll(p, ih);
+		if (p->cur < p->top + 2)
+			p->top = p->cur - 2;
+		if (p->cur >= p->top + ih)
+			p->top = p->cur - ih + 1;
 	} else if (u->hl_off >= 0 && u->hl_off != last_hl) {
 		p->cur = byte_line(&ws, bpl, u->hl_off, plain_start);
 		if (p->cur < p->top + 2 || p->cur >= p->top + ih)
 			p->top = p->cur - 2;
-		if (p->top > nl - ih)
-			p->top = nl - ih;
-		if (p->top < 0)
-			p->top = 0;
 	}
+	if (p->top > nl - ih)
+		p->top = nl - ih;
+	if (p->top < 0)
+		p->top = 0;
 	last_hl = u->hl_off;
 	heading(u, p, &ws);
 	for (int i = 2; i < ih; i++) {

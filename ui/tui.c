@@ -120,7 +120,7 @@ static void term_restore(void)
 		tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tio);
 }
 
-/* ---- messages, selection, restart, search ---- */
+/* ---- messages, selection, restart ---- */
 
 /* Show a one-line message at the bottom. */
 void ui_message(struct ui *u, const char *fmt, ...)
@@ -183,6 +183,7 @@ void ui_restart(struct ui *u)
 	u->sel_stage = 0;
 	u->sel_ev = u->sel_field = -1;
 	u->wire_cur = u->wire_match = -1;
+	u->hit_ev = u->hit_at = -1;
 	u->follow = true;
 	u->step = u->opts.engine.step;
 	u->picker_shown = false;
@@ -190,117 +191,6 @@ void ui_restart(struct ui *u)
 		u->panes[i].top = u->panes[i].cur = 0;
 	if (ui_engine_start(u) == 0)
 		ui_message(u, "restarted: a new session");
-}
-
-/* Parse "16 03 01" / "160301" into bytes; -1 if q is not hex. */
-static int parse_hex(const char *q, uint8_t *out, int cap)
-{
-	int n = 0, nib = -1;
-
-	for (; *q; q++) {
-		int v;
-
-		if (*q == ' ')
-			continue;
-		if (*q >= '0' && *q <= '9')
-			v = *q - '0';
-		else if (*q >= 'a' && *q <= 'f')
-			v = *q - 'a' + 10;
-		else if (*q >= 'A' && *q <= 'F')
-			v = *q - 'A' + 10;
-		else
-			return -1;
-		if (nib < 0) {
-			nib = v;
-		} else {
-			if (n >= cap)
-				return -1;
-			out[n++] = (uint8_t)(nib << 4 | v);
-			nib = -1;
-		}
-	}
-	return nib >= 0 || n == 0 ? -1 : n;
-}
-
-/* First occurrence of needle in hay at or after from; -1 if none. */
-static long find_bytes(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m, size_t from)
-{
-	if (!hay || m == 0 || m > n)
-		return -1;
-	for (size_t i = from; i + m <= n; i++)
-		if (!memcmp(hay + i, needle, m))
-			return (long)i;
-	return -1;
-}
-
-/* Case-insensitive substring test. */
-static bool has_text(const char *s, const char *q)
-{
-	size_t m = strlen(q);
-
-	for (; s && *s; s++)
-		if (!strncasecmp(s, q, m))
-			return true;
-	return false;
-}
-
-/* Search the selected connection's records (and, insider, decrypted bytes
- * and fields) after the current selection, wrapping around. */
-void ui_search(struct ui *u, const char *q)
-{
-	uint8_t pat[128];
-	int m = parse_hex(q, pat, sizeof pat);
-	size_t start = u->sel_ev >= 0 ? (size_t)u->sel_ev + 1 : 0;
-
-	snprintf(u->search, sizeof u->search, "%s", q);
-	if (m < 0) {
-		m = (int)strlen(q) < (int)sizeof pat ? (int)strlen(q) : (int)sizeof pat;
-		memcpy(pat, q, (size_t)m);
-	}
-	for (size_t k = 0; k < u->nev; k++) {
-		size_t i = (start + k) % u->nev;
-		const struct event *e = hist_get(u, i);
-		long at = -1;
-
-		if (!e)
-			continue;
-		if (e->type == EV_RECORD) {
-			at = find_bytes(e->u.record.bytes, e->u.record.len, pat, (size_t)m, 0);
-			if (at < 0 && u->view == VIEW_INSIDER && e->u.record.encrypted && e->u.record.decrypted) {
-				at = find_bytes(e->u.record.plain, e->u.record.plain_len, pat, (size_t)m, 0);
-				if (at >= 0)
-					at += (long)e->u.record.len;
-			}
-		} else if (e->type == EV_HANDSHAKE && (!e->u.hs.encrypted || u->view == VIEW_INSIDER)) {
-			for (size_t f = 0; f < e->u.hs.nfields && at < 0; f++)
-				if (has_text(e->u.hs.fields[f].name, q) || has_text(e->u.hs.fields[f].value, q))
-					at = 0;
-			if (at == 0) {
-				u->sel_ev = (long)i;
-				u->sel_stage = hist_stage_of(u, i);
-				u->follow = false;
-				u->sel_field = -1;
-				u->wire_match = -1;
-				u->panes[PANE_LADDER].cur = -2; /* re-find the event's row */
-				ui_message(u, "found \"%s\" in %s", q, e->u.hs.msg ? e->u.hs.msg : "a message");
-				return;
-			}
-		}
-		if (at >= 0) {
-			u->sel_ev = (long)i;
-			u->sel_stage = hist_stage_of(u, i);
-			u->follow = false;
-			u->sel_field = -1;
-			u->wire_match = at;
-			u->wire_cur = at;
-			u->hl_off = at;
-			u->hl_len = m;
-			u->panes[PANE_LADDER].cur = -2;
-			ui_message(u, "found at record %llu byte %ld (N: next)", (unsigned long long)e->u.record.index, at);
-			return;
-		}
-	}
-	ui_message(u, "not found: %s", q);
 }
 
 /* ---- layout and drawing ---- */
@@ -339,22 +229,31 @@ static void layout(struct ui *u)
 	}
 }
 
-/* The status line: mode, view, version/suite/group, source, stage n of N. */
+/* The title of the flight held at its gate, as the ladder shows it: its
+ * begin event's, or (until that event arrives) what engine_pending said. */
+void ui_held_title(struct ui *u, const struct ev_stage *st, char *out, size_t cap)
+{
+	const struct event *b = u->held_begin < u->nev ? u->ev[u->held_begin] : NULL;
+
+	if (b && b->type == EV_STAGE && b->u.stage.number == st->number) {
+		hist_label(u, u->held_begin, SIZE_MAX, out, cap);
+		return;
+	}
+	if (u->view == VIEW_EAVESDROPPER)
+		snprintf(out, cap, "%s", st->dir == DIR_S2C ? "server flight" : "client flight");
+	else
+		snprintf(out, cap, "%s", st->title && st->title[0] ? st->title : glyph(u, G_ELLIPSIS));
+}
+
+/* The status line: mode, view, scenario, stage K of N, version/suite/group
+ * (the selected connection's facts), source. */
 static void draw_status(struct ui *u)
 {
-	char line[512];
+	char line[512], mode[64], scen[48] = "", stage[48], proto[160];
 	attr_t a = draw_attr(u, R_TITLE);
 	const struct engine_status *st = &u->st;
-	size_t total = hist_total_stages(u);
-	char suite[64];
-	const char *sv = u->nconns > 1 ? hist_field(u, "server_hello", "cipher_suite") : NULL;
-
-	/* several connections: the engine's facts are the newest one's */
-	snprintf(suite, sizeof suite, "%s", sv ? sv : st->suite[0] ? st->suite : "-");
-	if (sv && strstr(suite, " ("))
-		*strstr(suite, " (") = '\0';
-
-	char mode[64], scen[48] = "";
+	struct event fb;
+	const struct ev_facts *f = hist_facts(u, &fb);
 
 	snprintf(mode, sizeof mode, "%s", u->opts.engine.mode == ENGINE_REPLAY ? "replay" : u->step ? "step" : "run");
 	if (u->opts.engine.mode == ENGINE_REPLAY && st->bytes_total) {
@@ -377,11 +276,19 @@ static void draw_status(struct ui *u)
 
 		snprintf(scen, sizeof scen, " | scenario %s", sc);
 	}
-	snprintf(line, sizeof line, " tlsviz | %s | %s%s | stage %zu of %zu | %s %s %s | %s %s %s ", mode,
-		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper", scen,
-		 u->nstages ? u->sel_stage + 1 : 0, total < u->nstages ? u->nstages : total,
-		 hist_version(u) == 0x0303 ? "TLS 1.2" : hist_version(u) == 0x0304 ? "TLS 1.3" : st->version[0] ? st->version : "TLS ?",
-		 suite, sv ? "" : st->group,
+	if (u->nstages)
+		snprintf(stage, sizeof stage, "stage %u of %u", (unsigned)u->stages[u->sel_stage].number,
+			 (unsigned)hist_total(u));
+	else
+		snprintf(stage, sizeof stage, "stage -");
+	if (f)
+		snprintf(proto, sizeof proto, "%s %s %s",
+			 f->version == 0x0304 ? "TLS 1.3" : f->version == 0x0303 ? "TLS 1.2" : "TLS ?",
+			 f->suite_name ? f->suite_name : "-", f->group_name ? f->group_name : "");
+	else
+		snprintf(proto, sizeof proto, "TLS ? -");
+	snprintf(line, sizeof line, " tlsviz | %s | %s%s | %s | %s | %s %s %s ", mode,
+		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper", scen, stage, proto,
 		 st->mode ? st->mode : "", st->source ? st->source : "", st->device ? st->device : "");
 	attron(a);
 	mvhline(0, 0, ' ', u->cols);
@@ -403,9 +310,12 @@ static void draw_bottom(struct ui *u)
 		return;
 	}
 	if (u->eng && u->step && !u->eng_done && engine_pending(u->eng, &st) == 1) {
-		int n = draw_fmt(stdscr, y, 0, u->cols - 1, draw_attr(u, R_CURRENT),
-				 "HELD before: #%u %s -- space/n: next stage, c: run to end | ", (unsigned)st.index + 1,
-				 st.title ? st.title : st.name ? st.name : "?");
+		char title[200];
+		int n;
+
+		ui_held_title(u, &st, title, sizeof title);
+		n = draw_fmt(stdscr, y, 0, u->cols - 1, draw_attr(u, R_CURRENT),
+			     "HELD before: #%u %s -- space/n: next stage, c: run to end | ", (unsigned)st.number, title);
 		draw_str(stdscr, y, n, u->cols - 1 - n, u->msg, A_NORMAL);
 		return;
 	}
@@ -471,7 +381,7 @@ static void draw_help(struct ui *u)
 /* The connection picker. */
 static void draw_picker(struct ui *u)
 {
-	WINDOW *w = ui_overlay(u, (int)u->nconns + 3, 76, "Connections (enter picks, esc closes)");
+	WINDOW *w = ui_overlay(u, (int)u->nconns + 3, 100, "Connections (enter picks, esc closes)");
 
 	if (!w)
 		return;
@@ -682,10 +592,12 @@ static void engine_pump(struct ui *u)
 		struct ev_stage ps;
 		bool ok = engine_pending(u->eng, &ps) == 1;
 
-		if (ok != u->pend_ok || (ok && ps.index != u->pend_index))
+		if (ok != u->pend_ok || (ok && ps.number != u->pend_number))
 			u->redraw = true;
 		u->pend_ok = ok;
-		u->pend_index = ok ? ps.index : 0;
+		u->pend_number = ok ? ps.number : 0;
+		u->pend_dir = ok ? ps.dir : DIR_NONE;
+		snprintf(u->pend_title, sizeof u->pend_title, "%s", ok && ps.title ? ps.title : "");
 	}
 	if (u->eng_done)
 		hist_rebuild(u);
@@ -799,6 +711,8 @@ int tui_run(const struct tui_opts *o)
 	u->follow = true;
 	u->sel_ev = u->sel_field = -1;
 	u->wire_cur = u->wire_match = -1;
+	u->hit_ev = u->hit_at = -1;
+	u->facts_ev = u->held_begin = SIZE_MAX;
 	u->zoom = -1;
 	u->view = VIEW_INSIDER;
 	hist_init_sink(u);

@@ -74,14 +74,15 @@ struct hrun {
 	bool expanded;            /* the ladder lists its records */
 };
 
-/* A stage of the selected connection: an EV_STAGE (live) or a flight (replay). */
+/* A stage of the selected connection, as the story model (engine/story.c)
+ * emits it: a begin EV_STAGE and, once complete, a final one with the same
+ * number; the final one's title and texts replace the begin's. */
 struct stage {
-	char name[48];
-	char title[96];
+	uint32_t number;   /* 1-based in the connection */
 	enum dir dir;
-	bool held;
 	size_t first, end; /* events [first, end) of the history belong to it */
-	size_t ev_stage;   /* history index of the EV_STAGE, or SIZE_MAX */
+	size_t ev_begin;   /* history index of the begin EV_STAGE, or SIZE_MAX */
+	size_t ev_final;   /* history index of the final EV_STAGE, or SIZE_MAX */
 };
 
 enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_KEYLOG };
@@ -147,7 +148,10 @@ struct ui {
 	size_t nstages, stcap;
 	size_t *ev_owner;   /* stage index of each event (SIZE_MAX: none) */
 	size_t owner_cap;
-	bool live_stages;   /* EV_STAGE seen */
+	uint32_t stage_of;  /* the largest `of` of the selected connection's stages */
+	size_t facts_ev;    /* history index of its newest EV_FACTS, or SIZE_MAX */
+	size_t held_begin;  /* history index of the newest held begin EV_STAGE (any connection), or SIZE_MAX */
+	unsigned fs_parts;  /* forward secrecy: connections replayed from a file so far */
 
 	/* selection */
 	size_t sel_stage;
@@ -159,7 +163,9 @@ struct ui {
 	long wire_match;    /* search hit, start in the wire byte space */
 
 	bool pend_ok;       /* a flight waits at its gate (engine_pending) */
-	uint32_t pend_index;
+	uint32_t pend_number;
+	enum dir pend_dir;
+	char pend_title[200]; /* the engine's title for it (its begin event may come later) */
 
 	enum view view;
 	bool step;
@@ -184,6 +190,7 @@ struct ui {
 	char input[512];
 	size_t input_len;
 	char search[256];
+	long hit_ev, hit_at;/* the last search hit: history index and byte (or field row), -1 none */
 	char keylog[512];   /* loaded with L; loaded again on restart */
 
 	char msg[512];
@@ -199,24 +206,29 @@ void hist_clear(struct ui *u);
 void hist_rebuild(struct ui *u);
 /* The event at index i if it belongs to the selected connection, else NULL. */
 const struct event *hist_get(struct ui *u, size_t i);
+/* The same event as the current view shows it: in the eavesdropper view its
+ * eve_project() projection written to *buf (NULL: hidden); runs as they are. */
+const struct event *hist_view(struct ui *u, size_t i, struct event *buf);
 /* The record (history index) a handshake/app-data event lives in, -1 if none. */
 long hist_record_of(struct ui *u, size_t i);
 /* True if history index i belongs to stage s. */
 bool hist_in_stage(struct ui *u, size_t i, size_t s);
 /* The stage holding history index i. */
 size_t hist_stage_of(struct ui *u, size_t i);
-/* The value of a field of a message of the selected connection, or NULL. */
-const char *hist_field(struct ui *u, const char *msg, const char *field);
-/* Negotiated version as a number (0x0304, 0x0303) or 0 when unknown. */
-uint16_t hist_version(struct ui *u);
-/* Stage names expected for a version, NULL-terminated. */
-const char *const *hist_expected(uint16_t version);
-/* Total stages (reached + expected not yet reached). */
-size_t hist_total_stages(struct ui *u);
-/* True if some reached stage has this name. */
-bool hist_stage_reached(struct ui *u, const char *name);
-/* Events up to and including the selected stage (for browsing back). */
-size_t hist_horizon(struct ui *u);
+/* The facts of the selected connection as the view shows them, or NULL. */
+const struct ev_facts *hist_facts(struct ui *u, struct event *buf);
+/* The newest event of stage s (final, else begin) as the view shows it, or NULL. */
+const struct ev_stage *hist_stage_ev(struct ui *u, size_t s, struct event *buf);
+/* The title of the stage whose begin/final events are at history indices
+ * begin and final (SIZE_MAX: none) as the view shows it: the insider title,
+ * or what the wire shows; the ladder, status and bottom lines all use it. */
+void hist_label(struct ui *u, size_t begin, size_t final, char *out, size_t cap);
+/* hist_label of stage s. */
+void hist_stage_label(struct ui *u, size_t s, char *out, size_t cap);
+/* The held stage (number, as engine_pending says) is stage s of the ladder. */
+bool hist_stage_held(struct ui *u, size_t s);
+/* The stage the selected connection plans or has so far (`of`). */
+uint32_t hist_total(struct ui *u);
 /* The run at history index i, or NULL. */
 struct hrun *hist_run(struct ui *u, size_t i);
 /* Read record index of run i back from the capture into the selection
@@ -230,13 +242,17 @@ void draw_init(struct ui *u);
 attr_t draw_attr(struct ui *u, enum role r);
 /* Print at most maxw columns of s at (y, x); control bytes become '?'. */
 int draw_str(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a);
+/* The same, ending with an ellipsis when s is longer (or cut is set). */
+int draw_clip(struct ui *u, WINDOW *w, int y, int x, int maxw, const char *s, attr_t a, bool cut);
+/* Columns s takes. */
+int draw_width(const char *s);
 int draw_fmt(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 void draw_box(struct ui *u, struct pane *p, bool focused, const char *title);
 /* Word-wrap text to width; calls out(line, len, arg) per line; returns lines. */
 int draw_wrap(const char *text, int width, void (*out)(const char *line, int len, void *arg), void *arg);
 const char *glyph(struct ui *u, int which);
-enum { G_HLINE = 0, G_VLINE, G_RARROW, G_LARROW, G_BULLET, G_CIRCLE, G_ELLIPSIS, G_TRIANGLE, G_TRI_DOWN, G_LOCK };
+enum { G_HLINE = 0, G_VLINE, G_RARROW, G_LARROW, G_BULLET, G_CIRCLE, G_ELLIPSIS, G_TRIANGLE, G_TRI_DOWN, G_LOCK, G_DOWN, G_UP };
 /* Keep the cursor row visible; returns the first row to draw. */
 int pane_scroll(struct pane *p, int inner_h);
 /* Shared list movement (arrows, hjkl, PgUp/PgDn, g/G); true if consumed. */
@@ -244,27 +260,13 @@ bool pane_list_key(struct pane *p, int ch);
 /* Short human names. */
 const char *content_type_name(uint8_t t);
 
-/* ---- explain.c ---- */
-struct explain {
-	const char *key;      /* stage or message name */
-	uint16_t version;     /* 0 any, 0x0304, 0x0303 */
-	const char *title;
-	const char *what;     /* what happens and why */
-	const char *eve;      /* what an eavesdropper learns */
-	const char *textbook; /* where the classic story differs, or NULL */
-};
-const struct explain *explain_find(const char *key, uint16_t version);
-/* The scenario the live session runs (NULL: replay, serve or none given). */
-const char *explain_scenario_name(struct ui *u);
-/* The scenario's paragraph for the selected stage (key = scenario), or NULL. */
-const struct explain *explain_scenario(struct ui *u);
-
 /* ---- decoded rows (pane_decoded.c), shared with the wire pane ---- */
 struct drow {
 	uint8_t depth;
 	char name[64];
 	char value[160];
 	long off, len;   /* in the wire byte space, -1 if none */
+	bool cut;        /* value was longer than the row holds */
 	bool group;      /* has children */
 	bool collapsed;
 };
@@ -273,7 +275,8 @@ int decoded_rows(struct ui *u, struct drow *rows, int cap);
 /* The wire bytes of the selection: wire[0..wlen) and optional plaintext
  * plain[0..plen) shown after it (insider view). */
 struct wire_sel {
-	const struct event *ev;   /* record or packet, NULL if none */
+	const struct event *ev;   /* record or packet as the view shows it, NULL if none */
+	struct event view;        /* its storage (ev points here); do not copy a wire_sel */
 	const uint8_t *wire;
 	size_t wlen;
 	const uint8_t *plain;
@@ -285,6 +288,13 @@ void wire_selection(struct ui *u, struct wire_sel *ws);
 void ui_message(struct ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_restart(struct ui *u);
 void ui_select_stage(struct ui *u, size_t s);
+/* The title of the flight held at its gate (engine_pending), as the ladder
+ * shows the same stage. */
+void ui_held_title(struct ui *u, const struct ev_stage *st, char *out, size_t cap);
+
+/* ---- search.c ---- */
+/* Search the selected connection for hex bytes or text after the current
+ * hit or selection, wrapping around. */
 void ui_search(struct ui *u, const char *q);
 /* A centered overlay window with a border and title; the caller fills,
  * refreshes and deletes it. NULL if it cannot be made. */

@@ -73,6 +73,7 @@ if T_LANG=C T_ENV="NO_COLOR=1" run_tui replay "$CAP/tls13-aes128gcm.pcapng" --ke
 fi
 ## the seed's story: static RSA with only the server's key
 if run_tui replay "$CAP/tls12-rsa-aes128gcm.pcapng" --rsa-key "$CAP/rsa-server.key"; then
+	wait_for 20 on_screen 'indexed 100 %' || fail "static RSA replay: indexing did not finish"
 	keys G
 	on_screen 'static RSA key transport' && pass "static RSA: the Keys pane says why there is no key pair" ||
 		{ fail "static RSA key pair text"; screen >&2; }
@@ -81,6 +82,7 @@ if run_tui replay "$CAP/tls12-rsa-aes128gcm.pcapng" --rsa-key "$CAP/rsa-server.k
 	keys q
 fi
 if run_tui replay "$CAP/tls12-ecdhe-aes128gcm.pcapng" --keylog "$CAP/tls12-ecdhe-aes128gcm.keys"; then
+	wait_for 20 on_screen 'indexed 100 %' || fail "ECDHE replay: indexing did not finish"
 	keys G
 	on_screen 'never the ephemeral' && pass "ECDHE replay: the Keys pane says a capture holds no key pairs" ||
 		{ fail "ECDHE key pair text"; screen >&2; }

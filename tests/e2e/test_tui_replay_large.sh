@@ -52,7 +52,8 @@ on_screen 'folded \(not kept' && pass "the folded row is selectable (Decoded sho
 	{ fail "could not select the folded row"; screen >&2; }
 run_first=$(screen | grep -Eo 'records #[0-9]+ to #[0-9]+ s2c' | head -1)
 keys Enter j
-on_screen '#[0-9]+ application_data 16401 B -> 16384' && pass "enter expands the run into its records" ||
+# (the record row is wider than the ladder at 120 columns: it ends "-> 1638…")
+on_screen '#[0-9]+ application_data 16401 B -> 16' && pass "enter expands the run into its records" ||
 	{ fail "run did not expand"; screen >&2; }
 hdr=$(screen | grep -Eo 'record #[0-9]+ s2c application_data [0-9]+ B \(encrypted; decrypted below\)' | head -1)
 n=$(grep -Eo '#[0-9]+' <<<"$hdr" | head -1 | tr -d '#')
