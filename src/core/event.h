@@ -158,6 +158,8 @@ struct ev_stage {
 	bool has_bytes;          /* the flight puts bytes on the wire in dir */
 	uint64_t stream_off;     /* where they begin in dir's TCP stream: the
 				    bytes the sender wrote before this flight */
+	uint64_t peer_off;       /* live: the bytes the other side had written
+				    when this flight reached its gate */
 };
 
 /* The key exchange a connection used (RFC 8446 4.2.9 names the PSK modes). */
@@ -198,6 +200,7 @@ struct ev_facts {
 struct ev_note {
 	const char *level; /* "info" or "warning" */
 	const char *text;
+	bool insider;         /* said from inside an endpoint (not for an eavesdropper) */
 	bool has_stream_off;  /* the note is about one byte of dir's TCP stream */
 	uint64_t stream_off;  /* that byte's offset (the tamper scenario's flip) */
 };
@@ -207,6 +210,7 @@ struct ev_error {
 	const char *what;  /* err_name(code) */
 	const char *text;  /* message naming field and offset */
 	uint64_t offset;   /* stream offset, when known */
+	bool insider;      /* an endpoint's own failure (not for an eavesdropper) */
 };
 
 struct event {

@@ -167,18 +167,20 @@ static struct conn_state *engine_stage_conn(struct engine *e, const struct event
 }
 
 /* True when the held event at the head may reach the view: anything but a
- * stage at once; a stage once every byte its sender wrote before the flight
- * has been decoded, so each stage's block holds exactly its own records. */
+ * stage at once; a stage once every byte either side wrote before the flight
+ * reached its gate has been decoded, so each stage's block holds exactly its
+ * own records, and the stage before it is complete (its story told) while
+ * this flight is still held. */
 static bool engine_held_ready(struct engine *e, const struct event *ev)
 {
 	const struct ev_stage *st = &ev->u.stage;
 	const struct conn_state *c;
+	enum dir peer = ev->dir == DIR_C2S ? DIR_S2C : DIR_C2S;
 
 	if (ev->type != EV_STAGE || !st->has_bytes)
 		return true;
-	/* normally on_data releases it just before its first byte */
 	c = engine_stage_conn(e, ev);
-	return c && c->fed[ev->dir] > st->stream_off;
+	return c && c->fed[ev->dir] >= st->stream_off && c->fed[peer] >= st->peer_off;
 }
 
 /* Emit the held head event, whatever it is. */

@@ -384,8 +384,10 @@ static bool key_needs(const struct sconn *c, const char *name, enum dir *d, cons
 	if (v12) {
 		if (strstr(name, "premaster") || strstr(name, "master_secret") || strstr(name, "key_block") ||
 		    strstr(name, "_write_") || strstr(name, "session_hash")) {
-			*d = DIR_C2S;
-			*msg = "client_key_exchange";
+			/* an abbreviated handshake reuses the master secret: its keys
+			   exist once the ServerHello accepted the session */
+			*d = c->facts.resumed ? DIR_S2C : DIR_C2S;
+			*msg = c->facts.resumed ? "server_hello" : "client_key_exchange";
 			return true;
 		}
 		return false;
@@ -827,7 +829,8 @@ static void story_emit(struct sink *self, const struct event *ev)
 	if (!live)
 		inferred_event(st, c, ev);
 	if (ev->type == EV_KEY) {
-		pkt_flush(st);
+		/* a key comes just before the record it opens: the packet that
+		   carries that record keeps waiting for it */
 		key_hold(st, c, ev);
 		return;
 	}

@@ -34,8 +34,11 @@ bool eve_project(const struct event *in, struct event *out)
 	case EV_KEY:
 		return false;
 	case EV_ERROR:
-		/* a failed tag check is something only a key holder can see */
-		return in->u.error.code != ERR_AUTH;
+		/* a failed tag check is something only a key holder can see, and
+		   an endpoint's own failure is inside it */
+		return in->u.error.code != ERR_AUTH && !in->u.error.insider;
+	case EV_NOTE:
+		return !in->u.note.insider;
 	case EV_STAGE: {
 		struct ev_stage *s = &out->u.stage;
 

@@ -53,6 +53,7 @@ void sess_note(struct session *s, const char *level, const char *fmt, ...)
 	va_end(ap);
 	ev.u.note.level = level;
 	ev.u.note.text = text;
+	ev.u.note.insider = true; /* what an endpoint says of itself */
 	sess_emit(s, &ev);
 }
 
@@ -68,6 +69,7 @@ void sess_error(struct session *s, int code, const char *fmt, ...)
 	ev.u.error.code = code;
 	ev.u.error.what = err_name(code);
 	ev.u.error.text = text;
+	ev.u.error.insider = true;
 	sess_emit(s, &ev);
 }
 
@@ -150,6 +152,13 @@ void sess_stage_begin(struct endpoint *e, const char *name)
 	/* the capture sees this flight's bytes from here on in its direction */
 	g->st.has_bytes = strcmp(name, "tcp_handshake") != 0;
 	g->st.stream_off = e->sent;
+	{
+		/* the peer has finished its flight (the plan's order): what it
+		   wrote so far belongs to earlier stages */
+		const struct endpoint *peer = e->owner == OWNER_CLIENT ? &s->srv : &s->cli;
+
+		g->st.peer_off = peer->conn == e->conn ? peer->sent : 0;
+	}
 	ev.u.stage = g->st;
 	/* emit under the lock so stage events keep their order */
 	sess_emit(s, &ev);
