@@ -12,29 +12,11 @@
 
 #define HIST_MAX ((size_t)1 << 22) /* events kept; beyond it new ones are counted, not kept */
 
-/* What the forward-secrecy scenario's thief replays after the live session,
- * in the order it replays them (src/engine/scenario.c): its connections are
- * the ones read from a file. */
-static const char *const fs_part_label[] = {
-	"part A: static RSA capture, server key only",
-	"part B: this session, server key only",
-};
-
-/* The scenario the live session runs, or NULL (replay, serve). */
-static const char *hist_scenario(struct ui *u)
-{
-	if (u->opts.engine.mode != ENGINE_LIVE || u->opts.engine.serve)
-		return NULL;
-	return u->opts.engine.scenario ? u->opts.engine.scenario : u->st.scenario;
-}
-
 /* Remember connection id the first time an event names it; its EV_CONN
  * gives the label. */
 static void hist_note_conn(struct ui *u, const struct event *ev)
 {
 	size_t i;
-	const char *sc = hist_scenario(u);
-	char part[64] = "";
 
 	for (i = 0; i < u->nconns; i++)
 		if (u->conns[i] == ev->conn)
@@ -51,12 +33,10 @@ static void hist_note_conn(struct ui *u, const struct event *ev)
 	}
 	if (ev->type != EV_CONN)
 		return;
-	if (sc && !strcmp(sc, "forward-secrecy") && ev->u.conn.source && !strcmp(ev->u.conn.source, "file") &&
-	    u->fs_parts < sizeof fs_part_label / sizeof fs_part_label[0])
-		snprintf(part, sizeof part, " %s", fs_part_label[u->fs_parts++]);
-	if (part[0])
-		snprintf(u->conn_label[i], sizeof u->conn_label[0], "#%u%s (%s -> %s)", (unsigned)ev->conn, part,
-			 ev->u.conn.client, ev->u.conn.server);
+	/* the engine says what a connection is (forward secrecy's parts) */
+	if (ev->u.conn.label)
+		snprintf(u->conn_label[i], sizeof u->conn_label[0], "#%u %.60s (%s -> %s)", (unsigned)ev->conn,
+			 ev->u.conn.label, ev->u.conn.client, ev->u.conn.server);
 	else
 		snprintf(u->conn_label[i], sizeof u->conn_label[0], "#%u %s -> %s", (unsigned)ev->conn,
 			 ev->u.conn.client, ev->u.conn.server);
@@ -346,7 +326,6 @@ void hist_clear(struct ui *u)
 	u->stage_of = 0;
 	u->facts_ev = SIZE_MAX;
 	u->held_begin = SIZE_MAX;
-	u->fs_parts = 0;
 	u->flip_ok = false;
 	u->dropped = 0;
 	u->dirty = true;

@@ -140,7 +140,7 @@ struct ui {
 	bool keyed;         /* a key arrived: draw now */
 
 	uint32_t conns[256];
-	char conn_label[256][136];
+	char conn_label[256][208];
 	size_t nconns;
 	uint32_t conn;      /* selected connection id, 0 until one is known */
 
@@ -151,7 +151,6 @@ struct ui {
 	uint32_t stage_of;  /* the largest `of` of the selected connection's stages */
 	size_t facts_ev;    /* history index of its newest EV_FACTS, or SIZE_MAX */
 	size_t held_begin;  /* history index of the newest held begin EV_STAGE (any connection), or SIZE_MAX */
-	unsigned fs_parts;  /* forward secrecy: connections replayed from a file so far */
 
 	/* selection */
 	size_t sel_stage;

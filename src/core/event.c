@@ -56,6 +56,7 @@ struct event *event_dup(const struct event *ev)
 	switch (ev->type) {
 	case EV_CONN:
 		e->u.conn.source = dup_str(&d, ev->u.conn.source);
+		e->u.conn.label = dup_str(&d, ev->u.conn.label);
 		break;
 	case EV_PACKET:
 		e->u.packet.bytes = dup_bytes(&d, ev->u.packet.bytes, ev->u.packet.len);
@@ -142,6 +143,7 @@ void event_free(struct event *e)
 	switch (e->type) {
 	case EV_CONN:
 		free((void *)e->u.conn.source);
+		free((void *)e->u.conn.label);
 		break;
 	case EV_PACKET:
 		free((void *)e->u.packet.bytes);

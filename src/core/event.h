@@ -57,6 +57,8 @@ struct ev_conn {
 	char client[64]; /* "127.0.0.1:51234" or "[::1]:51234" */
 	char server[64];
 	const char *source; /* "pcap", "netns", "tap", "file" */
+	const char *label;  /* what the connection is, when the engine knows
+			       ("part A: static RSA capture, ..."), or NULL */
 };
 
 struct ev_packet {

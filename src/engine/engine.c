@@ -147,6 +147,7 @@ static void on_conn(void *ctx, uint32_t rid, const char *client, const char *ser
 	snprintf(ev.u.conn.client, sizeof ev.u.conn.client, "%s", client);
 	snprintf(ev.u.conn.server, sizeof ev.u.conn.server, "%s", server);
 	ev.u.conn.source = e->o.mode == ENGINE_REPLAY || e->pass ? "file" : capture_mode_name(e->cap_mode);
+	ev.u.conn.label = engine_pass_label(e->pass);
 	sink_emit(&e->out, &ev);
 	if (c && !c->dec)
 		c->dec = tlsdec_new(id, e->pass_ks ? e->pass_ks : e->ks, &e->out);

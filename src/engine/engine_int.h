@@ -113,4 +113,7 @@ void engine_scenario_result(struct engine *e);
  * (a pass or a read-ahead starts again from its first frame). */
 int engine_pipeline_reset(struct engine *e, uint32_t keep_below);
 
+/* What the connections of pass n are, or NULL (scenario.c). */
+const char *engine_pass_label(int pass);
+
 #endif

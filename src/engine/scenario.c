@@ -136,6 +136,16 @@ static int engine_pass_begin(struct engine *e, int n, struct keystore *ks)
 	return 0;
 }
 
+/* What the connections of a forward-secrecy pass are (0: the live session). */
+const char *engine_pass_label(int pass)
+{
+	switch (pass) {
+	case 1: return "part A: static RSA capture, server key only";
+	case 2: return "part B: this session, server key only";
+	default: return NULL;
+	}
+}
+
 /* The result line of a forward-secrecy part. */
 static void engine_pass_note(struct engine *e, int n, const char *what)
 {

@@ -122,6 +122,7 @@ static void json_body(json_t *o, const struct event *ev)
 		json_str(o, "client", ev->u.conn.client);
 		json_str(o, "server", ev->u.conn.server);
 		json_str(o, "source", ev->u.conn.source);
+		json_str(o, "label", ev->u.conn.label);
 		break;
 	case EV_PACKET:
 		json_object_set_new(o, "frame", json_integer((json_int_t)ev->u.packet.frame));

@@ -210,8 +210,8 @@ static void text_emit(struct sink *self, const struct event *ev)
 		text_stage(v, ev);
 		break;
 	case EV_CONN:
-		fprintf(out, "connection %u: client %s, server %s\n", ev->conn,
-			ev->u.conn.client, ev->u.conn.server);
+		fprintf(out, "connection %u: client %s, server %s%s%s\n", ev->conn, ev->u.conn.client,
+			ev->u.conn.server, ev->u.conn.label ? ": " : "", ev->u.conn.label ? ev->u.conn.label : "");
 		break;
 	case EV_PACKET:
 		if (v->o.packets)
