@@ -58,7 +58,7 @@ static const struct opt opts[] = {
 	{ .name = "hex", .id = OPT_HEX, .cmds = CMD_VIEWS,
 	  .help = "with --batch text: hex dump of every record as on the wire" },
 	{ .name = "view", .id = OPT_VIEW, .arg = "insider|eavesdropper", .cmds = CMD_VIEWS,
-	  .help = "with --batch: insider (default: keys and plaintext) or eavesdropper (only what the wire shows)" },
+	  .help = "insider (default: keys and plaintext) or eavesdropper (only what the wire shows); TUI: e toggles" },
 	{ .name = "scenario", .id = OPT_SCENARIO, .arg = "NAME", .cmds = CMD_LIVE_LIKE,
 	  .help = "workshop scenario: tls13 (default), tls12, hrr, resumption, mtls, keyupdate, untrusted, "
 		  "impostor, tamper, forward-secrecy" },
@@ -506,7 +506,8 @@ static int finish_view(struct sink *view, int rc)
 static int run_tui(struct args *a)
 {
 #ifdef TLSVIZ_HAVE_UI
-	struct tui_opts to = { .engine = a->eo, .ascii = a->ascii, .no_color = a->no_color };
+	struct tui_opts to = { .engine = a->eo, .ascii = a->ascii, .no_color = a->no_color,
+			       .eavesdropper = a->eavesdropper };
 
 	to.engine.step = true;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

@@ -714,7 +714,7 @@ int tui_run(const struct tui_opts *o)
 	u->hit_ev = u->hit_at = -1;
 	u->facts_ev = u->held_begin = SIZE_MAX;
 	u->zoom = -1;
-	u->view = VIEW_INSIDER;
+	u->view = o->eavesdropper ? VIEW_EAVESDROPPER : VIEW_INSIDER;
 	hist_init_sink(u);
 	g_stop = 0;
 	rc = run(u);

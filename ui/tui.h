@@ -11,6 +11,7 @@ struct tui_opts {
 	struct engine_opts engine;
 	bool ascii;    /* force ASCII line drawing */
 	bool no_color;
+	bool eavesdropper; /* start in the eavesdropper view (--view eavesdropper) */
 };
 
 /* Run the interactive visualizer until the user quits; restores the terminal

@@ -215,6 +215,13 @@ if run_to_end live --scenario keyupdate --capture tap; then
 	tui_stop
 fi
 
+## --view eavesdropper: the TUI starts in the eavesdropper view
+if tui_start live --view eavesdropper --capture tap; then
+	tui_match '\| eavesdropper \|' && pass "--view eavesdropper: the TUI starts in the eavesdropper view" ||
+		fail "--view eavesdropper: $(tui_status)"
+	tui_stop
+fi
+
 ## (g) forward secrecy: the picker labels the thief's two parts
 if run_to_end live --scenario forward-secrecy --capture tap; then
 	tui_keys C
