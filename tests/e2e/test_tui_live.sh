@@ -80,7 +80,7 @@ start_shell
 launch || done_tests
 wait_for 15 held_any || fail "a flight is held at start (step mode)"
 on_screen 'step \| insider' && pass "status line: step mode, insider view" || fail "status line mode/view"
-on_screen 'stage [0-9]+ of [0-9]+' && pass "status line: stage n of N" || fail "status line stage n of N"
+wait_for 5 on_screen 'stage [0-9]+ of [0-9]+' && pass "status line: stage n of N" || fail "status line stage n of N"
 
 # before the server's flight, the handshake secrets do not exist yet
 kt=$(keys_text)
