@@ -595,6 +595,17 @@ int engine_fd(struct engine *e)
 	return e->q ? evqueue_fd(e->q) : e->wake[0];
 }
 
+void engine_input_end(struct engine *e)
+{
+	reasm_finish(e->rs);
+	engine_release_held(e, true);
+	for (size_t i = 0; i < e->nconns; i++)
+		if (e->conns[i].dec && e->conns[i].closed != (DIR_C2S | DIR_S2C)) {
+			tlsdec_end(e->conns[i].dec);
+			e->conns[i].closed = DIR_C2S | DIR_S2C;
+		}
+}
+
 /* End of all input: flush reassembly and decoders, say so once. */
 static void engine_finish(struct engine *e)
 {
@@ -602,13 +613,9 @@ static void engine_finish(struct engine *e)
 
 	if (e->finished)
 		return;
-	reasm_finish(e->rs);
-	engine_release_held(e, true);
-	if (e->story)
+	engine_input_end(e);
+	if (e->story) /* after the decoders: what they said at the end is in its stage */
 		story_flush(e->story);
-	for (size_t i = 0; i < e->nconns; i++)
-		if (e->conns[i].dec && e->conns[i].closed != (DIR_C2S | DIR_S2C))
-			tlsdec_end(e->conns[i].dec);
 	if (e->o.mode == ENGINE_LIVE && e->o.keylog_out)
 		if (keylog_out_write(e->ks, e->o.keylog_out, false) < 0)
 			engine_error_event(e, 0, err_last());
@@ -717,10 +724,7 @@ static int engine_read_ahead(struct engine *e)
 	story_set_dry(e->story, true);
 	while ((rc = capfile_next(e->cf, &r)) > 0)
 		engine_frame(e, &r);
-	reasm_finish(e->rs);
-	for (size_t i = 0; i < e->nconns; i++)
-		if (e->conns[i].dec && e->conns[i].closed != (DIR_C2S | DIR_S2C))
-			tlsdec_end(e->conns[i].dec);
+	engine_input_end(e);
 	story_keep_totals(e->story);
 	story_set_dry(e->story, false);
 	e->reading_ahead = false;

@@ -116,4 +116,8 @@ int engine_pipeline_reset(struct engine *e, uint32_t keep_below);
 /* What the connections of pass n are, or NULL (scenario.c). */
 const char *engine_pass_label(int pass);
 
+/* The input ended (a file, a pass, the live capture): flush reassembly,
+ * release the held session events, end every decoder still open. */
+void engine_input_end(struct engine *e);
+
 #endif

@@ -109,18 +109,6 @@ int engine_write_ca(struct engine *e)
 	return 0;
 }
 
-/* End the current pass: flush reassembly and decoders, release held events. */
-static void engine_pass_end(struct engine *e)
-{
-	reasm_finish(e->rs);
-	engine_release_held(e, true);
-	for (size_t i = 0; i < e->nconns; i++)
-		if (e->conns[i].dec && e->conns[i].closed != (DIR_C2S | DIR_S2C)) {
-			tlsdec_end(e->conns[i].dec);
-			e->conns[i].closed = DIR_C2S | DIR_S2C;
-		}
-}
-
 /* Begin pass n with its own key store: fresh reassembly, connection ids
  * continuing after the ones shown so far. */
 static int engine_pass_begin(struct engine *e, int n, struct keystore *ks)
@@ -203,7 +191,7 @@ static int engine_pass_run(struct engine *e, int n, struct keystore *ks, int (*f
 		e->pass_dry = true;
 		story_set_dry(e->story, true);
 		(void)feed(e, NULL);
-		engine_pass_end(e);
+		engine_input_end(e);
 		story_keep_totals(e->story);
 		story_set_dry(e->story, false);
 		e->pass_dry = false;
@@ -211,7 +199,7 @@ static int engine_pass_run(struct engine *e, int n, struct keystore *ks, int (*f
 	}
 	TRY(engine_pass_begin(e, n, ks));
 	TRY(feed(e, NULL));
-	engine_pass_end(e);
+	engine_input_end(e);
 	return 0;
 }
 
@@ -259,7 +247,7 @@ static int engine_fs_part_b(struct engine *e)
 void engine_forward_secrecy(struct engine *e)
 {
 	e->fs_done = true;
-	engine_pass_end(e);
+	engine_input_end(e);
 	if (e->story) /* the live connection's last stage is complete */
 		story_flush(e->story);
 	if (engine_fs_part_a(e) < 0)

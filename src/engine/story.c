@@ -207,27 +207,26 @@ static bool conn_planned(struct story *st, const struct sconn *c)
 	return c->nplan > 0 || (c->id <= st->ncap && st->slot[c->id - 1].total > 0);
 }
 
-/* Was a HelloRetryRequest planned or seen before stage number n? */
-static bool second_hello(const struct sconn *c, uint32_t n)
+/* Does plan[0..n) have a HelloRetryRequest before stage number number? */
+static bool plan_hrr_before(const struct plan_step *plan, size_t n, uint32_t number)
 {
-	if (c->hrr_stage && c->hrr_stage < n)
-		return true;
-	for (size_t i = 0; i + 1 < n && i < c->nplan; i++)
-		if (story_has(c->plan[i].messages, "hello_retry_request"))
+	for (size_t i = 0; i + 1 < number && i < n; i++)
+		if (story_has(plan[i].messages, "hello_retry_request"))
 			return true;
 	return false;
 }
 
+/* Was a HelloRetryRequest planned or seen before stage number n? */
+static bool second_hello(const struct sconn *c, uint32_t n)
+{
+	return (c->hrr_stage && c->hrr_stage < n) || plan_hrr_before(c->plan, c->nplan, n);
+}
+
 void story_plan_title(const struct plan_step *plan, size_t n, uint32_t number, char *out, size_t cap)
 {
-	bool second = false;
-
 	out[0] = 0;
-	if (!number || number > n)
-		return;
-	for (size_t i = 0; i + 1 < number; i++)
-		second |= story_has(plan[i].messages, "hello_retry_request");
-	title_of(plan[number - 1].messages, second, out, cap);
+	if (number && number <= n)
+		title_of(plan[number - 1].messages, plan_hrr_before(plan, n, number), out, cap);
 }
 
 /* Emit the begin event of the connection's current stage. */
@@ -355,7 +354,7 @@ static void stage_begin(struct story *st, struct sconn *c, uint32_t n, enum dir 
 
 /* Which message (direction, name, how many of it) a key needs; false: none. */
 static bool key_needs(const struct sconn *c, const char *name, enum dir *d, const char **msg, unsigned *nth,
-		      unsigned *ch_at)
+		      unsigned ch_at)
 {
 	bool v12 = c->facts.version == 0x0303, v13 = c->facts.version == 0x0304;
 	bool client = !strncmp(name, "client_", 7);
@@ -372,7 +371,7 @@ static bool key_needs(const struct sconn *c, const char *name, enum dir *d, cons
 		} else if (client) {
 			*d = DIR_C2S;
 			*msg = "client_hello";
-			*nth = *ch_at + 1; /* the ClientHello about to carry it */
+			*nth = ch_at + 1; /* the ClientHello about to carry it */
 		} else {
 			*d = DIR_S2C;
 			*msg = "server_hello";
@@ -477,9 +476,9 @@ static void keys_release(struct story *st, struct sconn *c, bool all)
 		struct pkey *k = *pp;
 		enum dir d = DIR_NONE;
 		const char *msg = NULL;
-		unsigned nth = 1, ch_at = k->ch_at;
+		unsigned nth = 1;
 		uint32_t stage = 0;
-		bool needs = key_needs(c, k->ev->u.key.name ? k->ev->u.key.name : "", &d, &msg, &nth, &ch_at);
+		bool needs = key_needs(c, k->ev->u.key.name ? k->ev->u.key.name : "", &d, &msg, &nth, k->ch_at);
 
 		if (!needs)
 			stage = c->cur.number ? c->cur.number : k->stage_at;

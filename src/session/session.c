@@ -131,10 +131,12 @@ void sess_stage_begin(struct endpoint *e, const char *name)
 	number = sess_plan_number(s, e->conn, e->dir, e->nstages++);
 	if (number)
 		sess_stage_order(e, number);
-	else /* not in the plan: after everything begun so far */
-		number = (uint32_t)(s->nplan[e->conn && e->conn <= SESS_PLAN_CONNS ? e->conn - 1 : 0] > s->last_no
-					    ? s->nplan[e->conn && e->conn <= SESS_PLAN_CONNS ? e->conn - 1 : 0]
-					    : s->last_no) + ++s->extra;
+	else { /* not in the plan: after the plan and everything begun so far */
+		const struct plan_step *plan;
+		uint32_t n = (uint32_t)session_plan(s, e->conn, &plan);
+
+		number = (n > s->last_no ? n : s->last_no) + 1;
+	}
 	if (number > s->last_no)
 		s->last_no = number;
 	s->last_owner = e->owner;

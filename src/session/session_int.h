@@ -127,7 +127,6 @@ struct session {
 	struct plan_step plan[SESS_PLAN_CONNS][SESS_PLAN_MAX];
 	size_t nplan[SESS_PLAN_CONNS];
 	uint32_t last_no;     /* the highest stage number begun in the connection */
-	uint32_t extra;       /* stages begun that the plan did not foresee */
 	enum owner last_owner;/* who began it */
 	bool last_idle;       /* and has since finished writing it (reads, or is done) */
 	uint64_t seq;

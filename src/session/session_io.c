@@ -477,7 +477,7 @@ static void conn_begin(struct endpoint *e, uint32_t n, bool session_level)
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->cur_conn = n;
-	s->last_no = s->extra = 0;
+	s->last_no = 0;
 	s->last_owner = OWNER_NONE;
 	s->last_idle = true;
 	s->have_cr = s->have_sr = s->ems = false;
