@@ -67,7 +67,7 @@ static const struct opt opts[] = {
 	{ .name = "suite", .id = OPT_SUITE, .arg = "NAME", .cmds = CMD_SERVER,
 	  .help = "cipher suite, wolfSSL or IANA name (e.g. TLS13-AES256-GCM-SHA384)" },
 	{ .name = "group", .id = OPT_GROUP, .arg = "NAME", .cmds = CMD_SERVER,
-	  .help = "key exchange group: secp256r1 (default), x25519, secp384r1, secp521r1, ffdhe2048, ffdhe3072" },
+	  .help = "key exchange group: x25519 (default), secp256r1, secp384r1, secp521r1, ffdhe2048, ffdhe3072" },
 	{ .name = "cert-type", .id = OPT_CERT_TYPE, .arg = "TYPE", .cmds = CMD_SERVER,
 	  .help = "generated server identity: rsa2048 (default) or ecdsa-p256" },
 	{ .name = "cert", .id = OPT_CERT, .arg = "FILE", .cmds = CMD_SERVER,

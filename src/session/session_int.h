@@ -16,6 +16,7 @@
 #define SESS_IO_TIMEOUT_MS 10000 /* every socket wait is bounded by this */
 #define SESS_MAX_SECRET 64
 #define SESS_MAX_PUB 512         /* ffdhe3072 public value fits */
+#define SESS_DRAWS 16            /* 32-byte random blocks an endpoint remembers */
 #define SESS_PLAN_MAX 16         /* planned stages of one connection */
 #define SESS_PLAN_CONNS 2        /* connections with a plan (resumption has two) */
 #define SESS_ORDER_WAIT_MS 5000  /* a flight waits this long (not counting held time) for the one before it */
@@ -58,6 +59,10 @@ struct endpoint {
 	uint8_t priv[SESS_MAX_PUB], pub[SESS_MAX_PUB];
 	size_t priv_len, pub_len;
 	int ecc_curve;        /* wolfCrypt curve id for ECC keys */
+	/* the last 32-byte blocks its random number generator gave wolfSSL: the
+	 * candidates for a private key wolfSSL makes without a callback */
+	uint8_t draws[SESS_DRAWS][32];
+	unsigned ndraws;
 	enum group_kind gk;
 	bool premaster_done;  /* TLS 1.2 premaster/master reported */
 	bool ccs_sent;        /* later handshake records are encrypted */
@@ -134,6 +139,8 @@ struct session {
 
 	uint8_t client_random[32], server_random[32];
 	bool have_cr, have_sr;
+	uint8_t ch_x25519[32]; /* the ClientHello's x25519 share (under lock) */
+	bool have_ch_x25519;
 	bool ems;             /* TLS 1.2 extended master secret negotiated */
 	/* TLS 1.2 ephemeral public values as sent on the wire */
 	uint8_t ske_pub[SESS_MAX_PUB], cke_pub[SESS_MAX_PUB];
@@ -177,7 +184,7 @@ void stage_observe(struct endpoint *e, const uint8_t *buf, size_t len);
 void stage_observe_inbound(struct endpoint *e, const uint8_t *buf, size_t len);
 
 /* session_keys.c */
-/* Install the PK callbacks on a context. */
+/* Install the PK callbacks and the random-number device on a context. */
 void keys_install(WOLFSSL_CTX *ctx);
 /* Per-thread: bind the calling thread to its endpoint. */
 void keys_bind_thread(struct endpoint *e);
@@ -188,6 +195,11 @@ void keys_emit(struct endpoint *e, const char *name, const uint8_t *v, size_t le
 	       const char *label, const char *derivation);
 /* Store a secret under an NSS label for the session's client random. */
 void keys_store(struct session *s, const char *nss_label, const uint8_t *v, size_t len);
+/* A key share e is about to send, for a group whose key wolfSSL made
+ * without a callback: report its key pair if one of e's recent random
+ * blocks is the private key (checked by recomputing the public key);
+ * false when none is. */
+bool keys_share_match(struct endpoint *e, uint16_t group, const uint8_t *pub, size_t len);
 /* After the handshake: key facts only readable then (notes). */
 void keys_after_handshake(struct endpoint *e);
 

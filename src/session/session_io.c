@@ -480,7 +480,7 @@ static void conn_begin(struct endpoint *e, uint32_t n, bool session_level)
 	s->last_no = 0;
 	s->last_owner = OWNER_NONE;
 	s->last_idle = true;
-	s->have_cr = s->have_sr = s->ems = false;
+	s->have_cr = s->have_sr = s->have_ch_x25519 = s->ems = false;
 	s->ske_pub_len = s->cke_pub_len = s->dh_p_len = s->dh_g_len = 0;
 	pthread_mutex_unlock(&s->lock);
 }

@@ -7,9 +7,18 @@
  * WOLFSSL*, so calls are attributed to the endpoint by thread (each endpoint
  * has its own thread). TLS 1.2's master secret is read with wolfSSL_get_keys
  * in the send callback, before the first encrypted record of that side.
+ *
+ * wolfSSL 5.5.4 makes TLS 1.3's x25519 key share without the key-generation
+ * callback (wc_curve25519_make_key on the connection's generator). So the
+ * contexts also get a wolfCrypt crypto-callback device that answers the
+ * connection's random-number requests from the endpoint's own generator and
+ * remembers the last 32-byte blocks; the block whose X25519 public key is the
+ * share on the wire is that private key. It is checked, never guessed: a key
+ * is reported only when the recomputed public key equals the bytes sent.
  */
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/cryptocb.h>
 #include <wolfssl/wolfcrypt/curve25519.h>
 #include <wolfssl/wolfcrypt/dh.h>
 #include <wolfssl/wolfcrypt/ecc.h>
@@ -17,6 +26,7 @@
 #include <wolfssl/wolfcrypt/hmac.h>
 #include <wolfssl/wolfcrypt/kdf.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +38,8 @@
 #include "session/session_int.h"
 
 static __thread struct endpoint *tl_ep;
+
+static void secret_match(struct endpoint *e, const uint8_t *secret, size_t len);
 
 /* "client" or "server" for names and texts. */
 static const char *side(const struct endpoint *e)
@@ -149,6 +161,7 @@ static int cb_extract(byte *prk, const byte *salt, word32 salt_len, byte *ikm, w
 		snprintf(deriv, sizeof deriv, "%s(own ephemeral private key, peer key_share) for %s",
 			 e->s->gk == GRP_FFDHE ? "DH" : (e->s->gk == GRP_X25519 ? "X25519" : "ECDH"),
 			 e->s->group_name);
+		secret_match(e, ikm_copy, il);
 		if (il)
 			keys_emit(e, what, ikm_copy, il, NULL, deriv);
 		snprintf(deriv, sizeof deriv, "HKDF-Extract(salt=early_derived_secret, IKM=%s)", what);
@@ -380,8 +393,122 @@ static int cb_dh_keygen(DhKey *key, WC_RNG *rng, byte *priv, word32 *priv_sz, by
 	return 0;
 }
 
+/* The crypto-callback device id of tlsviz's contexts ("tvz"). */
+#define KEYS_DEVID 0x74767a
+
+/* wolfCrypt crypto callback: random blocks for the bound endpoint's
+ * connection come from its own generator (and the 32-byte ones are kept);
+ * everything else, and any other thread, falls back to wolfCrypt. */
+static int cb_device(int devid, wc_CryptoInfo *info, void *ctx)
+{
+	struct endpoint *e = tl_ep;
+
+	(void)devid;
+	(void)ctx;
+	if (info->algo_type != WC_ALGO_TYPE_RNG || !e || !e->rng_ok || !info->rng.out)
+		return CRYPTOCB_UNAVAILABLE;
+	if (wc_RNG_GenerateBlock(&e->rng, info->rng.out, info->rng.sz) != 0)
+		return CRYPTOCB_UNAVAILABLE;
+	if (info->rng.sz == 32)
+		memcpy(e->draws[e->ndraws++ % SESS_DRAWS], info->rng.out, 32);
+	return 0;
+}
+
+static pthread_once_t device_once = PTHREAD_ONCE_INIT;
+static bool device_ok;
+
+static void device_register(void)
+{
+	device_ok = wc_CryptoCb_RegisterDevice(KEYS_DEVID, cb_device, NULL) == 0;
+}
+
+/* Random block i of e as an X25519 private key: wc_curve25519_make_priv
+ * clamps the block (RFC 7748 5). */
+static void draw_key(const struct endpoint *e, unsigned i, uint8_t k[32])
+{
+	memcpy(k, e->draws[i], 32);
+	k[0] &= 248;
+	k[31] &= 127;
+	k[31] |= 64;
+}
+
+/* Report k (whose public key is pub) as e's X25519 key pair; forget the draws. */
+static void draw_found(struct endpoint *e, const uint8_t k[32], const uint8_t pub[32])
+{
+	memcpy(e->priv, k, 32);
+	memcpy(e->pub, pub, 32);
+	e->priv_len = e->pub_len = 32;
+	e->gk = GRP_X25519;
+	emit_keypair(e, "X25519");
+	explicit_bzero(e->draws, sizeof e->draws);
+	e->ndraws = 0;
+}
+
+static unsigned draws_held(const struct endpoint *e)
+{
+	return e->ndraws < SESS_DRAWS ? e->ndraws : SESS_DRAWS;
+}
+
+bool keys_share_match(struct endpoint *e, uint16_t group, const uint8_t *pub, size_t len)
+{
+	uint8_t k[32], p[32];
+	bool found = false;
+
+	if (group != 0x001d || len != 32)
+		return false;
+	for (unsigned i = 0; i < draws_held(e) && !found; i++) {
+		draw_key(e, i, k);
+		found = wc_curve25519_make_pub(32, p, 32, k) == 0 && !memcmp(p, pub, 32);
+	}
+	if (found)
+		draw_found(e, k, pub);
+	explicit_bzero(k, sizeof k);
+	return found;
+}
+
+/* The server's x25519 key pair, found when its shared secret is known (so
+ * it is shown before the secret): the random block d with X25519(d, the
+ * client's share) = the shared secret wolfSSL computed. */
+static void secret_match(struct endpoint *e, const uint8_t *secret, size_t len)
+{
+	struct session *s = e->s;
+	uint8_t peer[32], k[32], p[32], out[32];
+	curve25519_key a, b;
+	bool have, found = false;
+
+	if (e->priv_len || len != 32 || s->group_id != WOLFSSL_ECC_X25519)
+		return;
+	pthread_mutex_lock(&s->lock);
+	have = s->have_ch_x25519;
+	memcpy(peer, s->ch_x25519, 32);
+	pthread_mutex_unlock(&s->lock);
+	if (!have || wc_curve25519_init(&b) != 0)
+		return;
+	if (wc_curve25519_import_public_ex(peer, 32, &b, EC25519_LITTLE_ENDIAN) == 0) {
+		for (unsigned i = 0; i < draws_held(e) && !found; i++) {
+			word32 n = sizeof out;
+
+			draw_key(e, i, k);
+			if (wc_curve25519_make_pub(32, p, 32, k) != 0 || wc_curve25519_init(&a) != 0)
+				continue;
+			found = wc_curve25519_import_private_raw_ex(k, 32, p, 32, &a, EC25519_LITTLE_ENDIAN) == 0 &&
+				wc_curve25519_shared_secret_ex(&a, &b, out, &n, EC25519_LITTLE_ENDIAN) == 0 &&
+				n == 32 && !memcmp(out, secret, 32);
+			wc_curve25519_free(&a);
+		}
+	}
+	wc_curve25519_free(&b);
+	if (found)
+		draw_found(e, k, p);
+	explicit_bzero(k, sizeof k);
+	explicit_bzero(out, sizeof out);
+}
+
 void keys_install(WOLFSSL_CTX *ctx)
 {
+	pthread_once(&device_once, device_register);
+	if (device_ok)
+		(void)wolfSSL_CTX_SetDevId(ctx, KEYS_DEVID);
 	wolfSSL_CTX_SetHKDFExtractCb(ctx, cb_extract);
 	wolfSSL_CTX_SetHKDFExpandLabelCb(ctx, cb_expand);
 	wolfSSL_CTX_SetX25519KeyGenCb(ctx, cb_x25519_keygen);

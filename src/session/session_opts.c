@@ -214,7 +214,7 @@ int sess_opts_check(struct session *s, const struct session_opts *o)
 	/* group */
 	dhe = !strncmp(s->suite_wolf, "DHE-", 4);
 	if (!group)
-		group = dhe ? "ffdhe2048" : "secp256r1"; /* x25519: wolfSSL 5.5.4 hides its private keys in TLS 1.3 */
+		group = dhe ? "ffdhe2048" : "x25519"; /* as every browser */
 	s->group_id = 0;
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
 		if (!strcasecmp(group, groups[i].name) || (groups[i].alias && !strcasecmp(group, groups[i].alias))) {

@@ -32,7 +32,7 @@ static int take_vec(struct cursor *v, uint8_t *dst, size_t cap, size_t *out_len)
 	return 0;
 }
 
-static void observe_key_share(struct endpoint *e, struct cursor *exts, bool client_hello);
+static void observe_key_share(struct endpoint *e, struct cursor *exts, bool client_hello, bool own);
 
 /* struct { ProtocolVersion server_version; Random random; SessionID id;
  *          CipherSuite cipher_suite; CompressionMethod compression;
@@ -56,7 +56,7 @@ static void observe_server_hello(struct session *s, struct cursor *b)
 	    cursor_u8(b, "compression_method", &comp) < 0 || cursor_vec16(b, "extensions", &exts) < 0)
 		return;
 	if (s->version == 0x0304) {
-		observe_key_share(&s->srv, &exts, false);
+		observe_key_share(&s->srv, &exts, false, true);
 		return;
 	}
 	while (cursor_left(&exts) > 0) {
@@ -101,9 +101,10 @@ static void observe_cke(struct session *s, struct cursor *b)
 }
 
 /* Report an ephemeral public key seen in a key_share extension, for the
- * groups whose key generation wolfSSL does without a callback, and the
+ * groups whose key generation wolfSSL does without a callback (with its
+ * private key when one of the endpoint's random blocks is it), and the
  * client's new share in the second ClientHello after a HelloRetryRequest. */
-static void share_seen(struct endpoint *e, struct cursor *ke)
+static void share_seen(struct endpoint *e, uint16_t group, struct cursor *ke)
 {
 	const uint8_t *p;
 	size_t n = cursor_left(ke);
@@ -114,6 +115,8 @@ static void share_seen(struct endpoint *e, struct cursor *ke)
 		return;
 	if (again && e->pub_len == n && !memcmp(e->pub, p, n))
 		return; /* the share its key pair was reported for */
+	if (keys_share_match(e, group, p, n))
+		return;
 	memcpy(e->pub, p, n);
 	e->pub_len = n;
 	snprintf(name, sizeof name, "%s_ephemeral_public_key", e->owner == OWNER_CLIENT ? "client" : "server");
@@ -123,12 +126,34 @@ static void share_seen(struct endpoint *e, struct cursor *ke)
 			: "key_share.key_exchange as sent (generated inside wolfSSL)");
 }
 
-/* Extension extensions<..>: find key_share (51) and read the first share.
+/* The client's x25519 share, kept for the server to recognise its own key
+ * pair by the shared secret it computes (session_keys.c). */
+static void client_x25519_seen(struct session *s, struct cursor *shares)
+{
+	struct cursor ke;
+	uint16_t group;
+	const uint8_t *p;
+
+	while (cursor_left(shares) > 0) {
+		if (cursor_u16(shares, "group", &group) < 0 || cursor_vec16(shares, "key_exchange", &ke) < 0)
+			return;
+		if (group == 0x001d && cursor_left(&ke) == 32 && cursor_bytes(&ke, "key_exchange", 32, &p) == 0) {
+			pthread_mutex_lock(&s->lock);
+			memcpy(s->ch_x25519, p, 32);
+			s->have_ch_x25519 = true;
+			pthread_mutex_unlock(&s->lock);
+			return;
+		}
+	}
+}
+
+/* Extension extensions<..>: find key_share (51) and read the first share
+ * (reported only when own: written by this endpoint).
  * ClientHello: KeyShareEntry client_shares<0..2^16-1>;
  * ServerHello: KeyShareEntry server_share; KeyShareEntry = { NamedGroup group; opaque key_exchange<1..2^16-1>; } */
-static void observe_key_share(struct endpoint *e, struct cursor *exts, bool client_hello)
+static void observe_key_share(struct endpoint *e, struct cursor *exts, bool client_hello, bool own)
 {
-	struct cursor ext, shares, ke;
+	struct cursor ext, shares, all, ke;
 	uint16_t et, group;
 
 	while (cursor_left(exts) > 0) {
@@ -136,12 +161,16 @@ static void observe_key_share(struct endpoint *e, struct cursor *exts, bool clie
 			return;
 		if (et != 51)
 			continue;
-		if (client_hello && cursor_vec16(&ext, "client_shares", &shares) == 0 &&
-		    cursor_u16(&shares, "group", &group) == 0 && cursor_vec16(&shares, "key_exchange", &ke) == 0)
-			share_seen(e, &ke);
-		else if (!client_hello && cursor_u16(&ext, "group", &group) == 0 &&
-			 cursor_vec16(&ext, "key_exchange", &ke) == 0)
-			share_seen(e, &ke);
+		if (client_hello && cursor_vec16(&ext, "client_shares", &shares) == 0) {
+			all = shares;
+			client_x25519_seen(e->s, &all);
+			if (own && cursor_u16(&shares, "group", &group) == 0 &&
+			    cursor_vec16(&shares, "key_exchange", &ke) == 0)
+				share_seen(e, group, &ke);
+		} else if (!client_hello && own && cursor_u16(&ext, "group", &group) == 0 &&
+			   cursor_vec16(&ext, "key_exchange", &ke) == 0) {
+			share_seen(e, group, &ke);
+		}
 		return;
 	}
 }
@@ -176,11 +205,11 @@ static void observe_handshake(struct endpoint *e, struct cursor *frag, bool from
 			 *          opaque legacy_compression_methods<1..2^8-1>; Extension extensions<8..2^16-1>; } */
 			struct cursor sid, cs, comp, exts;
 
-			if (own && s->version == 0x0304 && cursor_vec8(&body, "legacy_session_id", &sid) == 0 &&
+			if (s->version == 0x0304 && cursor_vec8(&body, "legacy_session_id", &sid) == 0 &&
 			    cursor_vec16(&body, "cipher_suites", &cs) == 0 &&
 			    cursor_vec8(&body, "legacy_compression_methods", &comp) == 0 &&
 			    cursor_vec16(&body, "extensions", &exts) == 0)
-				observe_key_share(e, &exts, true);
+				observe_key_share(e, &exts, true, own);
 		} else if (t == 2 && !from_client && own) {
 			observe_server_hello(s, &body);
 		} else if (t == 12 && !from_client && own) {

@@ -83,7 +83,7 @@ tm send-keys -t t / 'key_share_entry' Enter
 until_screen 3 'found "key_share_entry" in client_hello' && pass "/ finds a decoded field" || fail "/ field: $(screen | tail -1)"
 screen | grep -q '\[ Decoded \]' || fail "Decoded is not focused"
 tm send-keys -t t j j j; sleep 0.4 # group, length, key_exchange
-screen | grep -Eq 'key_exchange  04[0-9a-f]+…│' && pass "a long Decoded value ends with …" ||
+screen | grep -Eq 'key_exchange  [0-9a-f]{20,}…│' && pass "a long Decoded value ends with …" ||
   fail "no ellipsis: $(screen | grep 'key_exchange' | head -2)"
 
 # PgDn with the Stages pane focused scrolls Explain (stage 3, the server flight, has more than a pane)
