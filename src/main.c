@@ -195,8 +195,9 @@ static void print_help(FILE *out)
 	for (const struct engine_scenario *s = engine_scenarios(); s->name; s++)
 		fprintf(out, "  %-16s %s\n", s->name, s->help);
 	fputs("\nWith no command, tlsviz opens the TUI on a live TLS 1.3 session.\n"
-	      "Exit status: 0 success, 1 the session failed or output failed midway, 2 bad usage or an\n"
-	      "unusable file (input, key or output path).\n"
+	      "Exit status: 0 success, 1 the session failed, output failed midway or the capture is\n"
+	      "damaged (all that can be read is shown), 2 bad usage or an unusable file (input, key\n"
+	      "or output path).\n"
 	      "See tlsviz(1) for the JSON Lines schema and the TUI keys.\n",
 	      out);
 }

@@ -746,21 +746,31 @@ static int engine_poll_replay(struct engine *e, int budget)
 	}
 
 	for (int i = 0; i < budget; i++) {
-		int rc;
-
-		e->frame_pos = capfile_pos(e->cf);
-		rc = capfile_next(e->cf, &r);
+		int rc = capfile_next(e->cf, &r);
 
 		if (rc == 0) {
 			engine_finish(e);
 			return 0;
 		}
 		if (rc < 0) {
-			/* a broken frame or file tail: say so, stop reading */
+			/* damage with nothing readable after it: say so, stop
+			 * reading; the replay failed (exit 1), all before it shown */
 			engine_error_event(e, 0, rc);
+			e->session_rc = rc;
 			engine_finish(e);
 			return 0;
 		}
+		if (capfile_damage(e->cf)) {
+			/* damage skipped: said where it was, and the replay failed */
+			struct event ev = { .type = EV_ERROR, .ts_us = event_now_us() };
+
+			ev.u.error.code = ERR_VALUE;
+			ev.u.error.what = err_name(ERR_VALUE);
+			ev.u.error.text = capfile_damage(e->cf);
+			sink_emit(&e->out, &ev);
+			e->session_rc = ERR_VALUE;
+		}
+		e->frame_pos = capfile_frame_pos(e->cf);
 		engine_frame(e, &r);
 	}
 	return 1;

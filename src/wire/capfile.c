@@ -7,6 +7,7 @@
 #include "wire/pcapng_scan.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,12 @@ struct capfile {
 	uint64_t frame_no;
 	int linktype;
 	int ndsb;
+	int kind;          /* 1 pcap, 2 pcapng */
+	bool nsec;         /* pcap: nanosecond timestamps */
+	uint64_t last_ts;  /* seconds of the last good frame (pcap resync) */
+	unsigned ndamage;  /* damaged places skipped so far */
+	uint64_t frame_at; /* offset of the frame just returned */
+	char damage[640];  /* the damage before the frame just returned, or "" */
 	struct keystore *ks;
 	struct sink *warn;
 };
@@ -105,7 +112,8 @@ static int capfile_precheck(struct capfile *cf)
 	ENSURE(!S_ISREG(st.st_mode) || st.st_size > 0, ERR_VALUE, "%s: empty file", cf->path);
 	ENSURE(fread(m, 1, 4, cf->f) == 4, ERR_VALUE,
 	       "%s: truncated file header (less than 4 bytes)", cf->path);
-	kind = magic_kind(m);
+	kind = cf->kind = magic_kind(m);
+	cf->nsec = m[0] == 0x4d || m[3] == 0x4d;
 	ENSURE(kind, ERR_VALUE,
 	       "%s: not a pcap or pcapng file (starts with %02x %02x %02x %02x)", cf->path,
 	       m[0], m[1], m[2], m[3]);
@@ -160,26 +168,152 @@ int capfile_linktype(const struct capfile *cf)
 	return cf->linktype;
 }
 
-/* The next packet. */
+/* A classic pcap record header at p (16 bytes of a window) that could be
+ * real (pcap file format, section 4): sub-second part in range, captured
+ * length within the snapshot length and the original length, time within a
+ * week of the last good frame. *caplen gets its captured length. */
+static bool pcap_rec_plausible(const struct capfile *cf, const uint8_t *p, uint32_t *caplen)
+{
+	struct cursor c;
+	uint32_t sec, frac, incl, orig;
+	bool swapped = pcap_is_swapped(cf->pcap);
+	bool le = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? !swapped : swapped;
+	uint32_t snap = (uint32_t)pcap_snapshot(cf->pcap);
+
+	cursor_init(&c, p, 16, 0);
+	if ((le ? cursor_le32(&c, "ts_sec", &sec) : cursor_u32(&c, "ts_sec", &sec)) < 0 ||
+	    (le ? cursor_le32(&c, "ts_frac", &frac) : cursor_u32(&c, "ts_frac", &frac)) < 0 ||
+	    (le ? cursor_le32(&c, "incl_len", &incl) : cursor_u32(&c, "incl_len", &incl)) < 0 ||
+	    (le ? cursor_le32(&c, "orig_len", &orig) : cursor_u32(&c, "orig_len", &orig)) < 0)
+		return false;
+	if (frac >= (cf->nsec ? 1000000000u : 1000000u) || incl == 0 || incl > orig ||
+	    incl > (snap ? snap : 262144u) || orig > (1u << 24))
+		return false;
+	if (cf->last_ts && (sec + 604800ull < cf->last_ts || sec > cf->last_ts + 604800ull))
+		return false;
+	*caplen = incl;
+	return true;
+}
+
+/* Read up to n bytes at off into buf through a second handle (pcap's own
+ * stream stays where it is). */
+static size_t read_at(FILE *g, uint64_t off, uint8_t *buf, size_t n)
+{
+	if (fseeko(g, (off_t)off, SEEK_SET) != 0)
+		return 0;
+	return fread(buf, 1, n, g);
+}
+
+/* Classic pcap: the first offset > from where a record header and the one
+ * after it (or the end of the file) are plausible. */
+static int pcap_resync(struct capfile *cf, FILE *g, uint64_t from, uint64_t *next)
+{
+	uint8_t win[65536 + 16], h2[16];
+	uint64_t base = from + 1;
+
+	while (base + 16 <= cf->size) {
+		size_t got = read_at(g, base, win, sizeof win);
+
+		ENSURE(got >= 16, ERR_IO, "%s: cannot read at offset %llu", cf->path, (unsigned long long)base);
+		for (size_t i = 0; i + 16 <= got; i++) {
+			uint64_t off = base + i, after;
+			uint32_t cl, cl2;
+
+			if (!pcap_rec_plausible(cf, win + i, &cl))
+				continue;
+			after = off + 16 + cl;
+			if (after > cf->size)
+				continue;
+			if (after < cf->size &&
+			    (read_at(g, after, h2, 16) != 16 || !pcap_rec_plausible(cf, h2, &cl2)))
+				continue;
+			*next = off;
+			return 1;
+		}
+		if (got < sizeof win)
+			break;
+		base += got - 16;
+	}
+	return 0;
+}
+
+/* After damage at offset at: where the next readable frame begins. */
+static int capfile_resync(struct capfile *cf, uint64_t at, uint64_t *next)
+{
+	FILE *g = fopen(cf->path, "rb");
+	bool swapped, be;
+	int r;
+
+	ENSURE(g, ERR_IO, "%s: cannot open again: %s", cf->path, strerror(errno));
+	if (cf->kind == 2) {
+		swapped = pcap_is_swapped(cf->pcap);
+		be = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? swapped : !swapped;
+		r = pcapng_resync(g, cf->size, at + 4, be, next);
+	} else {
+		r = pcap_resync(cf, g, at, next);
+	}
+	fclose(g);
+	return r;
+}
+
+/* The next packet. Damage (a record libpcap refuses) is skipped to the next
+ * readable record when there is one: the frame after it is returned and
+ * capfile_damage() says what was skipped. */
 int capfile_next(struct capfile *cf, struct pkt_raw *out)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	uint64_t at = capfile_pos(cf);
-	int r = pcap_next_ex(cf->pcap, &h, &data);
 
-	if (r == PCAP_ERROR_BREAK)
-		return 0;
-	ENSURE(r == 1, ERR_VALUE, "%s: packet %llu at offset %llu: %s", cf->path,
-	       (unsigned long long)cf->frame_no + 1, (unsigned long long)at,
-	       r < 0 ? pcap_geterr(cf->pcap) : "unexpected result");
+	cf->damage[0] = 0;
+	for (;;) {
+		uint64_t at = capfile_pos(cf), next = 0;
+		int r = pcap_next_ex(cf->pcap, &h, &data), s;
+		char what[PCAP_ERRBUF_SIZE + 32];
+
+		if (r == 1) {
+			cf->frame_at = at;
+			break;
+		}
+		if (r == PCAP_ERROR_BREAK)
+			return 0;
+		snprintf(what, sizeof what, "%s", r < 0 ? pcap_geterr(cf->pcap) : "unexpected result");
+		s = cf->size > at ? capfile_resync(cf, at, &next) : 0;
+		TRY(s);
+		ENSURE(s == 1, ERR_VALUE, "%s: damaged at offset %llu, after frame %llu: %s; nothing "
+		       "readable follows (%llu bytes to the end of the file skipped)", cf->path,
+		       (unsigned long long)at, (unsigned long long)cf->frame_no, what,
+		       (unsigned long long)(cf->size > at ? cf->size - at : 0));
+		ENSURE(fseeko(pcap_file(cf->pcap), (off_t)next, SEEK_SET) == 0, ERR_IO,
+		       "%s: cannot seek to %llu: %s", cf->path, (unsigned long long)next, strerror(errno));
+		cf->ndamage++;
+		snprintf(cf->damage, sizeof cf->damage, "%s: damaged at offset %llu, after frame %llu: %s; "
+			 "skipped %llu bytes, reading on at offset %llu", cf->path, (unsigned long long)at,
+			 (unsigned long long)cf->frame_no, what, (unsigned long long)(next - at),
+			 (unsigned long long)next);
+	}
 	out->frame = data;
 	out->caplen = h->caplen;
 	out->origlen = h->len < h->caplen ? h->caplen : h->len;
 	out->ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 	out->linktype = cf->linktype;
 	out->frame_no = ++cf->frame_no;
+	cf->last_ts = (uint64_t)h->ts.tv_sec;
 	return 1;
+}
+
+uint64_t capfile_frame_pos(const struct capfile *cf)
+{
+	return cf->frame_at;
+}
+
+const char *capfile_damage(const struct capfile *cf)
+{
+	return cf->damage[0] ? cf->damage : NULL;
+}
+
+unsigned capfile_damage_count(const struct capfile *cf)
+{
+	return cf->ndamage;
 }
 
 /* File size in bytes. */

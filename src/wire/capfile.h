@@ -22,8 +22,22 @@ int capfile_open(struct capfile **out, const char *path, struct keystore *ks, st
 /* The file's link type (DLT_*). */
 int capfile_linktype(const struct capfile *cf);
 /* The next packet: 1 = packet in *out (valid until the next call), 0 = end of
- * file, <0 = error (message names the file and offset). */
+ * file, <0 = error (message names the file and offset). A damaged record
+ * (pcapng: a block whose lengths disagree or make no sense; pcap: a record
+ * header libpcap refuses) is skipped to the next readable one when there is
+ * one (pcapng: the next block whose leading and trailing lengths agree;
+ * pcap: the next plausible record header followed by another); the frame
+ * after it is returned and capfile_damage() says what was skipped. With
+ * nothing readable after the damage: ERR_VALUE, every frame before it
+ * having been returned. */
 int capfile_next(struct capfile *cf, struct pkt_raw *out);
+/* The damage skipped before the frame capfile_next just returned (file,
+ * offset, what is wrong, bytes skipped), or NULL. */
+const char *capfile_damage(const struct capfile *cf);
+/* Offset of the frame capfile_next just returned (for capfile_seek). */
+uint64_t capfile_frame_pos(const struct capfile *cf);
+/* Damaged places skipped so far. */
+unsigned capfile_damage_count(const struct capfile *cf);
 /* File size and read position in bytes, for a progress bar. */
 uint64_t capfile_size(const struct capfile *cf);
 uint64_t capfile_pos(const struct capfile *cf);

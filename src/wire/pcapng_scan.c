@@ -68,6 +68,72 @@ static void dsb_parse(const uint8_t *body, size_t len, bool be, uint64_t off,
 		ops->secrets(ctx, type, data, slen, off);
 }
 
+/* Block types a resynchronisation may land on (pcapng spec, section 11.1). */
+static bool block_type_known(uint32_t t)
+{
+	switch (t) {
+	case PCAPNG_BT_SHB: case PCAPNG_BT_IDB: case 0x00000002u /* obsolete PB */: case 0x00000003u /* SPB */:
+	case 0x00000004u /* NRB */: case 0x00000005u /* ISB */: case PCAPNG_BT_EPB: case PCAPNG_BT_DSB:
+	case 0x00000BADu: case 0x40000BADu: /* custom */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A block header at off that could be real: known type, sane length that
+ * fits in the file. *blen gets its length. */
+static bool block_plausible(const uint8_t h[8], bool be, uint64_t off, uint64_t size, uint32_t *blen)
+{
+	struct cursor c;
+	uint32_t type, len;
+
+	cursor_init(&c, h, 8, off);
+	if (get32(&c, be, "block_type", &type) < 0 || get32(&c, be, "block_total_length", &len) < 0)
+		return false;
+	if (!block_type_known(type) || len < 12 || len % 4 || len > size - off)
+		return false;
+	*blen = len;
+	return true;
+}
+
+int pcapng_resync(FILE *f, uint64_t size, uint64_t from, bool be, uint64_t *next)
+{
+	uint8_t win[65536], h[8], t[4];
+	uint64_t base = from + (4 - from % 4) % 4;
+
+	while (base + 12 <= size) {
+		size_t want = size - base < sizeof win ? (size_t)(size - base) : sizeof win;
+
+		TRY(read_at(f, base, win, want));
+		for (size_t i = 0; i + 8 <= want; i += 4) {
+			uint64_t off = base + i;
+			uint32_t blen, tlen, b2;
+			struct cursor c;
+
+			if (!block_plausible(win + i, be, off, size, &blen))
+				continue;
+			TRY(read_at(f, off + blen - 4, t, 4));
+			cursor_init(&c, t, 4, off + blen - 4);
+			if (get32(&c, be, "trailing block_total_length", &tlen) < 0 || tlen != blen)
+				continue;
+			if (off + blen < size) {
+				if (size - (off + blen) < 8)
+					continue;
+				TRY(read_at(f, off + blen, h, 8));
+				if (!block_plausible(h, be, off + blen, size, &b2))
+					continue;
+			}
+			*next = off;
+			return 1;
+		}
+		if (want < sizeof win)
+			break;
+		base += want - 8; /* overlap: a header may straddle windows */
+	}
+	return 0;
+}
+
 /* Scan the whole file for DSBs. */
 int pcapng_scan(FILE *f, uint64_t size, const struct pcapng_scan_ops *ops, void *ctx)
 {
@@ -81,10 +147,11 @@ int pcapng_scan(FILE *f, uint64_t size, const struct pcapng_scan_ops *ops, void 
 		uint8_t hdr[12], trail[4];
 		struct cursor c;
 		uint32_t type, blen, bom, tlen;
+		uint64_t next;
+		int r;
 
-		ENSURE_GOTO(size - off >= 12, ERR_SHORT,
-			    "pcapng: truncated block header at offset %llu (%llu bytes left)",
-			    (unsigned long long)off, (unsigned long long)(size - off));
+		if (size - off < 12)
+			break; /* a cut tail: the packet reader says so */
 		TRY_GOTO(read_at(f, off, hdr, sizeof hdr));
 		cursor_init(&c, hdr, sizeof hdr, off);
 		TRY_GOTO(cursor_u32(&c, "block_type", &type)); /* SHB type is a palindrome */
@@ -100,31 +167,30 @@ int pcapng_scan(FILE *f, uint64_t size, const struct pcapng_scan_ops *ops, void 
 			else if (__builtin_bswap32(bom) == PCAPNG_BOM)
 				be = false;
 			else
-				ENSURE_GOTO(0, ERR_VALUE,
+				ENSURE_GOTO(off != 0, ERR_VALUE,
 					    "pcapng: bad byte-order magic 0x%08x at offset %llu",
 					    bom, (unsigned long long)off + 8);
 		}
 		cursor_init(&c, hdr, 8, off);
 		TRY_GOTO(get32(&c, be, "block_type", &type));
 		TRY_GOTO(get32(&c, be, "block_total_length", &blen));
-		ENSURE_GOTO(blen >= 12 && blen % 4 == 0, ERR_LENGTH,
-			    "pcapng: block at offset %llu has impossible length %u",
-			    (unsigned long long)off, blen);
-		ENSURE_GOTO(type != PCAPNG_BT_SHB || blen >= 28, ERR_LENGTH,
-			    "pcapng: Section Header Block at offset %llu is %u bytes (< 28)",
-			    (unsigned long long)off, blen);
-		if (blen > size - off) {
-			warn(ops, ctx, "pcapng: block at offset %llu is cut off (length %u, %llu bytes "
-			     "left in the file)", (unsigned long long)off, blen,
-			     (unsigned long long)(size - off));
-			break;
+		ENSURE_GOTO(off != 0 || (blen >= 28 && blen % 4 == 0 && blen <= size), ERR_LENGTH,
+			    "pcapng: the Section Header Block has impossible length %u", blen);
+		tlen = 0;
+		if (blen >= 12 && blen % 4 == 0 && blen <= size - off) {
+			TRY_GOTO(read_at(f, off + blen - 4, trail, 4));
+			cursor_init(&c, trail, 4, off + blen - 4);
+			TRY_GOTO(get32(&c, be, "trailing block_total_length", &tlen));
 		}
-		TRY_GOTO(read_at(f, off + blen - 4, trail, 4));
-		cursor_init(&c, trail, 4, off + blen - 4);
-		TRY_GOTO(get32(&c, be, "trailing block_total_length", &tlen));
-		ENSURE_GOTO(tlen == blen, ERR_LENGTH,
-			    "pcapng: block at offset %llu: trailing length %u != leading length %u",
-			    (unsigned long long)off, tlen, blen);
+		if (tlen != blen || (type == PCAPNG_BT_SHB && blen < 28)) {
+			/* damaged (or cut off): go on at the next readable block */
+			r = pcapng_resync(f, size, off + 4, be, &next);
+			TRY_GOTO(r);
+			if (r == 0)
+				break;
+			off = next;
+			continue;
+		}
 		if (type == PCAPNG_BT_DSB) {
 			found++;
 			if (blen - 12 > PCAPNG_MAX_DSB) {

@@ -5,6 +5,7 @@
 #ifndef TLSVIZ_WIRE_PCAPNG_SCAN_H
 #define TLSVIZ_WIRE_PCAPNG_SCAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,9 +26,19 @@ struct pcapng_scan_ops {
 };
 
 /* Scan the whole file f (size bytes) from its start. Returns the number of
- * DSBs found, or ERR_VALUE / ERR_LENGTH / ERR_IO with a message naming the
- * block offset when the block structure is broken. A truncated last block is
- * a warning (libpcap reports it again when reading packets). */
+ * DSBs found, or ERR_VALUE / ERR_IO when the file does not start with a
+ * Section Header Block or cannot be read. A damaged block (impossible
+ * length, trailer that disagrees, cut off) is not fatal and not reported
+ * here: the scan goes on at the next readable block (pcapng_resync), and
+ * the packet reader reports the damage when it reaches it. */
 int pcapng_scan(FILE *f, uint64_t size, const struct pcapng_scan_ops *ops, void *ctx);
+
+/* The first offset >= from, a multiple of 4 (blocks are 32-bit aligned
+ * from the file's start), where a readable block begins: a known block
+ * type, a length >= 12 and a multiple of 4 that fits in the file, the same
+ * length in its trailer, and either the end of the file or another
+ * plausible block header right after it. be: the section's byte order.
+ * Returns 1 with *next, 0 when no readable block follows, ERR_IO. */
+int pcapng_resync(FILE *f, uint64_t size, uint64_t from, bool be, uint64_t *next);
 
 #endif

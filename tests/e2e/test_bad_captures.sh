@@ -62,6 +62,6 @@ bad_file "DSB length past its block" "$T_TMP/dsb-overlong.pcapng" ok "malformed"
 pcapng_with_dsb "$T_TMP/dsb-ssh.pcapng" 0x5353484b "ssh secrets" 11
 bad_file "DSB of another secrets type" "$T_TMP/dsb-ssh.pcapng" ok "secrets type"
 { head -c 48 "$T_TMP/dsb-ssh.pcapng"; le32 6; le32 107; head -c 100 /dev/zero; } >"$T_TMP/odd.pcapng"
-bad_file "pcapng block length not a multiple of 4" "$T_TMP/odd.pcapng" fail "impossible length"
+bad_file "pcapng block length not a multiple of 4" "$T_TMP/odd.pcapng" fail "damaged at offset 48"
 
 done_tests

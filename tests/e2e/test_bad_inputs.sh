@@ -69,13 +69,14 @@ row() {
 
 # ---- capture files: pcapng block damage beyond test_bad_captures.sh ----
 { shb; idb; le32 6; le32 8; } >"$T_TMP/blk-short.pcapng"
-row "pcapng block cut inside its header" 2 'blk-short.pcapng: .*truncated block header at offset 48' \
+row "pcapng block cut inside its header" 1 'blk-short.pcapng: damaged at offset 48, after frame 0: .*nothing readable follows' --stdout \
 	-- "$TLSVIZ" replay "$T_TMP/blk-short.pcapng" --batch
 { shb; idb; le32 6; le32 4000; le32 0; le32 0; } >"$T_TMP/blk-long.pcapng"
-row "pcapng block length past the end of the file" 0 'block at offset 48 is cut off \(length 4000' --stdout \
+row "pcapng block length past the end of the file" 1 'blk-long.pcapng: damaged at offset 48, after frame 0: .*nothing readable follows' --stdout \
 	-- "$TLSVIZ" replay "$T_TMP/blk-long.pcapng" --batch
 { shb; le32 1; le32 20; printf '\x01\x00\x00\x00'; le32 65535; le32 24; } >"$T_TMP/trail.pcapng"
-row "pcapng trailing block length differs" 2 'trail.pcapng: .*trailing length 24 != leading length 20' \
+# (the interface block libpcap reads when opening: nothing can be shown)
+row "pcapng trailing block length differs" 2 'trail.pcapng: .*block total length in header and trailer' \
 	-- "$TLSVIZ" replay "$T_TMP/trail.pcapng" --batch
 { le32 0x0A0D0D0A; le32 28; le32 0x11223344; printf '\x01\x00\x00\x00'; le32 -1; le32 -1; le32 28; idb; } >"$T_TMP/bom.pcapng"
 row "pcapng bad byte-order magic" 2 'bom.pcapng: .*byte-order magic' \

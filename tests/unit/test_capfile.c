@@ -200,6 +200,69 @@ static void test_pcapng_dsb_both_orders(void **state)
 	free(fx);
 }
 
+/* Read every packet, counting the damage reports met on the way. */
+static int read_damaged(struct capfile *cf, int *damaged, const char *needle)
+{
+	struct pkt_raw r;
+	int n = 0, rc;
+
+	*damaged = 0;
+	while ((rc = capfile_next(cf, &r)) == 1) {
+		n++;
+		if (capfile_damage(cf)) {
+			print_message("frame %d after: %s\n", n, capfile_damage(cf));
+			assert_non_null(strstr(capfile_damage(cf), needle));
+			(*damaged)++;
+		}
+	}
+	return rc < 0 ? rc : n;
+}
+
+/* Damage in the middle: every frame before it, then the rest from the next
+ * readable block or record; a DSB after the damage is still found. */
+static void test_resync(void **state)
+{
+	size_t flen;
+	uint8_t *fx = fixture(&flen);
+	struct capfile *cf;
+	struct keystore *ks = keystore_new();
+	struct ng g = { .n = 0 };
+	uint32_t bad = 0x12345678, huge = 0x7fffff00;
+	int damaged;
+
+	(void)state;
+	/* pcapng: the second EPB's trailer disagrees (blocks at 48, 156, 264, ...) */
+	ng_head(&g);
+	ng_epb(&g, fx + 40);
+	ng_epb(&g, fx + 40);
+	ng_dsb(&g, PCAPNG_SECRETS_TLS, keylog, (uint32_t)strlen(keylog));
+	ng_epb(&g, fx + 40);
+	ng_epb(&g, fx + 40);
+	memcpy(g.b + 156 + 108 - 4, &bad, 4);
+	assert_int_equal(capfile_open(&cf, put_file("mid.pcapng", g.b, g.n), ks, NULL), 0);
+	assert_int_equal(keystore_count(ks), 1); /* the DSB after the damage */
+	assert_int_equal(read_damaged(cf, &damaged, "damaged at offset 156, after frame 1"), 3);
+	assert_int_equal(damaged, 1);
+	assert_int_equal(capfile_damage_count(cf), 1);
+	capfile_close(cf);
+	/* the same with garbage over the whole block header */
+	memset(g.b + 156, 0xff, 16);
+	assert_int_equal(capfile_open(&cf, put_file("mid2.pcapng", g.b, g.n), NULL, NULL), 0);
+	assert_int_equal(read_damaged(cf, &damaged, "skipped 108 bytes, reading on at offset 264"), 3);
+	assert_int_equal(damaged, 1);
+	capfile_close(cf);
+
+	/* classic pcap: the second record claims a 2 GB packet */
+	assert_true(flen < 1 << 20);
+	memcpy(fx + 24 + 16 + 74 + 8, &huge, 4);
+	assert_int_equal(capfile_open(&cf, put_file("mid.pcap", fx, flen), NULL, NULL), 0);
+	assert_int_equal(read_damaged(cf, &damaged, "damaged at offset 114, after frame 1"), FIXTURE_PACKETS - 1);
+	assert_int_equal(damaged, 1);
+	capfile_close(cf);
+	keystore_free(ks);
+	free(fx);
+}
+
 /* One malformed input and what must come of it. */
 struct bad {
 	const char *name;
@@ -268,7 +331,7 @@ static void test_malformed_table(void **state)
 	}
 	{
 		/* a record header claiming a 2 GB packet */
-		static const struct bad b = { "absurd length", 0, ERR_VALUE, 0, "packet 2" };
+		static const struct bad b = { "absurd length", 0, ERR_VALUE, 0, "after frame 1" };
 		memcpy(buf, fx, 24 + 16 + 74);
 		memcpy(buf + 114, fx + 24, 16);
 		uint32_t huge = 0x7fffff00;
@@ -319,8 +382,8 @@ static void test_malformed_table(void **state)
 		check_bad(&b, put_file("dsb3.pcapng", g.b, g.n));
 	}
 	{
-		/* block length not a multiple of 4 */
-		static const struct bad b = { "pcapng odd length", ERR_LENGTH, 0, 0, "impossible length" };
+		/* block length not a multiple of 4: damage, nothing readable after it */
+		static const struct bad b = { "pcapng odd length", 0, ERR_VALUE, 0, "damaged at offset 48" };
 		g = (struct ng){ .n = 0 };
 		ng_head(&g);
 		ng_epb(&g, fx + 40);
@@ -329,8 +392,8 @@ static void test_malformed_table(void **state)
 		check_bad(&b, put_file("odd.pcapng", g.b, g.n));
 	}
 	{
-		/* pcapng whose last block is cut: warning at open, error at that packet */
-		static const struct bad b = { "pcapng cut", 0, ERR_VALUE, 1, "cut off" };
+		/* pcapng whose last block is cut: error at that packet, the first read */
+		static const struct bad b = { "pcapng cut", 0, ERR_VALUE, 0, "damaged at offset 156, after frame 1" };
 		g = (struct ng){ .n = 0 };
 		ng_head(&g);
 		ng_epb(&g, fx + 40);
@@ -354,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_fixture),
 		cmocka_unit_test(test_pcapng_dsb_both_orders),
 		cmocka_unit_test(test_malformed_table),
+		cmocka_unit_test(test_resync),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
