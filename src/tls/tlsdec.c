@@ -469,7 +469,9 @@ void tlsdec_gap(struct tlsdec *d, enum dir dir, uint64_t stream_off, uint64_t mi
 	record_stream_gap(&st->rs, stream_off, missing);
 	st->hs_len = 0;
 	st->hs_skip = 0;
-	if (st->keys)
+	/* protected (keys loaded, or to be loaded for the phase it is in):
+	 * the lost bytes may have held records, so count them again */
+	if (st->keys || st->ph != PH_PLAIN || st->cipher_on)
 		st->seq_unsure = true;
 }
 

@@ -374,18 +374,25 @@ static int try_next_phase(struct tlsdec *d, enum dir dir, struct dirst *st, cons
 	const char *why;
 	int rc;
 
+	/* after lost bytes the phase's first records may be among them */
+	unsigned tries = st->seq_unsure ? 64 : 1, k;
+
 	if (load13(d, dir, next, 0, d->hi.suite, &p, sec, &slen, false, &why) < 0)
 		return ERR_NOKEY;
-	rc = protect_open(&p, hdr, frag, len, d->plain, sizeof d->plain, res);
+	rc = ERR_AUTH;
+	for (k = 0; k < tries && rc < 0; k++) {
+		p.seq = k;
+		rc = protect_open(&p, hdr, frag, len, d->plain, sizeof d->plain, res);
+	}
 	protect_wipe(&p);
-	memset(sec, 0, sizeof sec);
+	explicit_bzero(sec, sizeof sec);
 	if (rc < 0)
 		return rc;
 	tlskeys_reset_dir(st, next);
 	if (ensure_keys(d, dir, st, &why) < 0)
 		return ERR_NOKEY;
-	st->prot.seq = 1; /* this record was the phase's first */
-	st->ph_records = 1;
+	st->prot.seq = k; /* this record was the phase's k-th (k-1 lost) */
+	st->ph_records = k;
 	return 0;
 }
 
@@ -407,7 +414,8 @@ int tlskeys_open(struct tlsdec *d, enum dir dir, const uint8_t *hdr, const uint8
 	rc = ensure_keys(d, dir, st, why);
 	if (rc == 0) {
 		rc = open_cur(d, st, hdr, frag, len, res, why);
-		if (rc == 0 || rc == ERR_NOKEY)
+		/* a wrong sequence number after lost bytes may also be a new phase */
+		if (rc == 0 || (rc == ERR_NOKEY && *why != WHY_SEQ))
 			goto out;
 	}
 	if (!st->cipher_on && (st->ph == PH_EARLY || st->ph == PH_HS)) {
