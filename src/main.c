@@ -96,9 +96,9 @@ static const struct opt opts[] = {
 	  .help = "server RSA private key (PEM or DER) to decrypt static-RSA sessions" },
 	{ .name = "export-plaintext", .id = OPT_EXPORT, .arg = "DIR", .cmds = CMD_REPLAY,
 	  .help = "write each connection's decrypted streams to DIR/conn<N>-<dir>.bin" },
-	{ .name = "write", .id = OPT_WRITE, .arg = "FILE", .cmds = CMD_RECORD,
-	  .help = "capture file to write (required)" },
-	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT", .cmds = CMD_RECORD,
+	{ .name = "write", .id = OPT_WRITE, .arg = "FILE", .cmds = CMD_LIVE_LIKE,
+	  .help = "capture file to write (record: required; live: with --batch, the session just shown)" },
+	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT", .cmds = CMD_LIVE_LIKE,
 	  .help = "pcapng (default; keys in a Decryption Secrets Block) or pcap (+ FILE.keys)" },
 	{ .name = "ascii", .id = OPT_ASCII, .cmds = CMD_VIEWS,
 	  .help = "TUI: ASCII line drawing" },
@@ -529,6 +529,10 @@ static int cmd_live(struct args *a)
 
 	a->eo.mode = ENGINE_LIVE;
 	a->eo.keylog_out = a->keylog;
+	if (a->write && !a->batch)
+		return usage_error("live: -w needs --batch (in the TUI, s saves the capture)");
+	if (a->write && output_path_check(a->write, "-w") < 0)
+		return engine_error(NULL);
 	if (!a->batch)
 		return run_tui(a);
 	view = make_view(a);

@@ -171,7 +171,7 @@ void event_free(struct event *e)
 		break;
 	case EV_KEY:
 		if (e->u.key.value)
-			memset((void *)e->u.key.value, 0, e->u.key.len);
+			explicit_bzero((void *)e->u.key.value, e->u.key.len); /* not optimised away */
 		free((void *)e->u.key.name);
 		free((void *)e->u.key.value);
 		free((void *)e->u.key.label);

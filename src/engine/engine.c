@@ -845,7 +845,7 @@ out:
 	if (w)
 		capwriter_abort(w);
 	if (keys) {
-		memset(keys, 0, klen);
+		secure_wipe(keys, klen);
 		free(keys);
 	}
 	return rc;

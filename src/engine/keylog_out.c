@@ -55,7 +55,7 @@ static int keylog_out_line(struct keylog_writer *w, char *line)
 	n = hex_decode(sec, strlen(sec), secb, sizeof secb);
 	TRY(n);
 	n = keylog_writer_add(w, label, crb, secb, (size_t)n);
-	memset(secb, 0, sizeof secb);
+	secure_wipe(secb, sizeof secb);
 	return n;
 }
 
@@ -76,7 +76,7 @@ int keylog_out_write(struct keystore *ks, const char *path, bool append)
 out:
 	if (w)
 		keylog_writer_abort(w);
-	memset(text, 0, len);
+	secure_wipe(text, len);
 	free(text);
 	return rc;
 }

@@ -74,6 +74,10 @@ int hash_digest(enum hash_kind h, const uint8_t *in, size_t len, uint8_t *out);
 
 struct keystore;
 
+/* The longest secret the key store holds: PMS_CLIENT_RANDOM may carry a
+ * 4096-bit finite-field DH secret. */
+#define KEYS_SECRET_MAX 512
+
 struct keystore *keystore_new(void);
 /* Free the store, wiping every secret. */
 void keystore_free(struct keystore *ks);

@@ -8,7 +8,7 @@
 
 #define KS_LABEL_MAX 40   /* longest label + NUL ("SERVER_TRAFFIC_SECRET_<N>") */
 #define KS_ID_MAX 32      /* client random; RSA uses 8 bytes */
-#define KS_SECRET_MAX 512 /* PMS_CLIENT_RANDOM may carry a 4096-bit DH secret */
+#define KS_SECRET_MAX KEYS_SECRET_MAX
 #define KS_MAX_ENTRIES 1000000 /* cap against hostile key logs */
 
 struct ks_entry {

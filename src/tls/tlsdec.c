@@ -91,8 +91,8 @@ static void dec_client_hello_seen(struct tlsdec *d)
 		return;
 	}
 	d->have_ms = d->have_kb = false;
-	memset(d->ms, 0, sizeof d->ms);
-	memset(&d->kb, 0, sizeof d->kb);
+	secure_wipe(d->ms, sizeof d->ms);
+	secure_wipe(&d->kb, sizeof d->kb);
 	d->tlen = 0;
 	d->transcript_over = d->transcript_done = false;
 	d->session_hash_len = 0;
@@ -509,9 +509,9 @@ void tlsdec_free(struct tlsdec *d)
 	fields_free(&d->fl);
 	free(d->transcript);
 	free(d->enc_pms);
-	memset(d->ms, 0, sizeof d->ms);
-	memset(&d->kb, 0, sizeof d->kb);
-	memset(d->plain, 0, sizeof d->plain);
+	secure_wipe(d->ms, sizeof d->ms);
+	secure_wipe(&d->kb, sizeof d->kb);
+	secure_wipe(d->plain, sizeof d->plain);
 	if (d->par > 1)
 		tlspar_release();
 	free(d);

@@ -154,7 +154,7 @@ static int load13(struct tlsdec *d, enum dir dir, enum phase ph, unsigned gen,
 		key_emit_kiv(d, dir, phase_name(dir, ph), gen, sname, p);
 	rc = 0;
 out:
-	memset(next, 0, sizeof next);
+	secure_wipe(next, sizeof next);
 	return rc;
 }
 
@@ -162,7 +162,7 @@ out:
 static int master12(struct tlsdec *d, const char **why)
 {
 	const struct suite *s = d->hi.suite;
-	uint8_t pms[64];
+	uint8_t pms[KEYS_SECRET_MAX]; /* a DHE or P-521 premaster secret is longer than 64 */
 	const char *src = NULL;
 	int n, rc = ERR_NOKEY;
 
@@ -214,7 +214,7 @@ static int master12(struct tlsdec *d, const char **why)
 			   : "PRF(premaster_secret, \"master secret\", client_random + server_random)");
 	rc = 0;
 out:
-	memset(pms, 0, sizeof pms);
+	secure_wipe(pms, sizeof pms);
 	return rc;
 }
 
@@ -279,7 +279,7 @@ static int load12(struct tlsdec *d, enum dir dir, struct protect *p, const char 
 void tlskeys_reset_dir(struct dirst *st, enum phase ph)
 {
 	protect_wipe(&st->prot);
-	memset(st->secret, 0, sizeof st->secret);
+	secure_wipe(st->secret, sizeof st->secret);
 	st->secret_len = 0;
 	st->keys = false;
 	st->ph = ph;
@@ -317,7 +317,7 @@ static void early_guess(struct tlsdec *d, enum dir dir, struct dirst *st, const 
 		}
 		protect_wipe(&p);
 	}
-	memset(sec, 0, sizeof sec);
+	secure_wipe(sec, sizeof sec);
 }
 
 /* Make sure the current phase's keys are loaded. */
@@ -469,7 +469,7 @@ void tlskeys_update(struct tlsdec *d, enum dir dir)
 		return;
 	}
 	memcpy(st->secret, next, st->secret_len);
-	memset(next, 0, sizeof next);
+	secure_wipe(next, sizeof next);
 	if (protect_init_tls13(&st->prot, s, st->secret) < 0) {
 		st->keys = false;
 		return;
