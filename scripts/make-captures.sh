@@ -8,9 +8,12 @@
 # ECDSA P-256 server certificates, a client certificate) is generated on first
 # run and then reused, so re-running only replaces the captures and key logs.
 #
+# The post-quantum captures (tls13-*mlkem768) use Node.js 26 peers instead
+# (scripts/pq-peers.js), installed from npm into a cache folder.
+#
 # Usage: scripts/make-captures.sh [NAME...]   (no NAME: all captures)
 # Needs: openssl, dumpcap (package tshark), tshark, unshare (util-linux), ip
-# (iproute2), coreutils, grep. Runs as root (unshare -n) or unprivileged
+# (iproute2), coreutils, grep; npm for the post-quantum captures. Runs as root (unshare -n) or unprivileged
 # (unshare -rn, where user namespaces are allowed).
 set -euo pipefail
 
