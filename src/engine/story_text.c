@@ -320,8 +320,8 @@ static void share_text(uint16_t group, bool server, unsigned len, char *out, siz
 		return;
 	}
 	if (len != want) {
-		snprintf(out, cap, "%u bytes, not the %u bytes a %s %s share has, so tlsviz does not split it", len, want,
-			 names_group(group), server ? "server" : "client");
+		snprintf(out, cap, "%u bytes, where a %s share of %s has %u, so tlsviz does not split it", len,
+			 server ? "server" : "client", names_group(group), want);
 		return;
 	}
 	p = groups_parts(g, server, &n);
@@ -397,10 +397,10 @@ static void fill_var(const struct story_ctx *x, const char *var, size_t n, char 
 			snprintf(out, cap, "%s", g && g->ecdh ? g->ecdh : "ECDH");
 		else if (VAR("kem"))
 			snprintf(out, cap, "%s", g ? g->kem : "ML-KEM");
-		else if (VAR("ecdhpriv"))
-			snprintf(out, cap, g && g->ecdh ? ", and neither side's %s private key" : "", g ? g->ecdh : "");
-		else
+		else if (VAR("sslen"))
 			snprintf(out, cap, "%u", groups_secret_len(g));
+		else if (g && g->ecdh) /* ecdhpriv: only a hybrid has ECDH private keys */
+			snprintf(out, cap, ", and neither side's %s private key", g->ecdh);
 	} else if (VAR("shares"))
 		snprintf(out, cap, "%s", f->ch_shares ? f->ch_shares : "no group");
 	else if (VAR("shares0")) {

@@ -727,7 +727,7 @@ static void test_pq_explain_from_facts(void **state)
 		  { "(a 1184-byte ML-KEM-768 encapsulation key)" },
 		  { "(a 1088-byte ML-KEM-768 ciphertext)", "There is no Diffie-Hellman here",
 		    "rests on ML-KEM-768 alone", "cannot show this connection's 32-byte shared secret",
-		    "key schedule is unchanged" },
+		    "key schedule is unchanged", "not the client's ML-KEM decapsulation key. So" },
 		  "MLKEM768 key share (a 1088-byte ML-KEM-768 ciphertext)",
 		  { "X25519", "hybrid", "ordinary Diffie-Hellman", "private key." } },
 		{ 0x0200, "MLKEM512", KX_MLKEM, 800, 768,
@@ -736,9 +736,9 @@ static void test_pq_explain_from_facts(void **state)
 		  "(a 768-byte ML-KEM-512 ciphertext)", { "ML-KEM-768", "1088", "X25519" } },
 		/* sizes that do not fit the group: said so, and no parts are named */
 		{ 0x11ec, "X25519MLKEM768", KX_ECDHE_MLKEM, 1000, 1216,
-		  { "(1000 bytes, not the 1216 bytes a X25519MLKEM768 client share has" },
-		  { "(1216 bytes, not the 1120 bytes a X25519MLKEM768 server share has" },
-		  "1216 bytes, not the 1120 bytes", { "1088-byte", "1184-byte", "32-byte X25519 share" } },
+		  { "(1000 bytes, where a client share of X25519MLKEM768 has 1216, so tlsviz does not split it)" },
+		  { "(1216 bytes, where a server share of X25519MLKEM768 has 1120, so tlsviz does not split it)" },
+		  "1216 bytes, where a server share of X25519MLKEM768 has 1120", { "1088-byte", "1184-byte", "32-byte X25519 share" } },
 	};
 
 	(void)state;
