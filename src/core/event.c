@@ -240,6 +240,8 @@ const char *kx_name(enum kx k)
 	case KX_PSK: return "psk";
 	case KX_PSK_ECDHE: return "psk_ecdhe";
 	case KX_PSK_DHE: return "psk_dhe";
+	case KX_ECDHE_MLKEM: return "ecdhe_mlkem";
+	case KX_MLKEM: return "mlkem";
 	case KX_UNKNOWN: break;
 	}
 	return NULL;

@@ -173,6 +173,8 @@ enum kx {
 	KX_PSK,       /* resumption / external PSK without a fresh key share */
 	KX_PSK_ECDHE,
 	KX_PSK_DHE,
+	KX_ECDHE_MLKEM, /* TLS 1.3 hybrid: an ECDH share and an ML-KEM share in one key_share */
+	KX_MLKEM,       /* TLS 1.3 ML-KEM alone: encapsulation key and ciphertext, no Diffie-Hellman */
 };
 
 /* Facts about a connection, as far as decoded; emitted as EV_FACTS when one changes. */
@@ -197,6 +199,11 @@ struct ev_facts {
 	bool ch_psk;             /* pre_shared_key: a ticket offered for resumption */
 	bool ch_alpn;            /* application_layer_protocol_negotiation */
 	const char *ch_shares;   /* key_share groups, "x25519, secp256r1"; NULL none */
+	uint16_t ch_kem_group;   /* the first hybrid or ML-KEM group it sent a key share for; 0 none */
+	uint16_t ch_kem_len;     /* that share's key_exchange bytes */
+	/* key_exchange bytes of the negotiated group's shares, as decoded; 0 unknown */
+	uint16_t share_len_c;    /* the ClientHello's share for group */
+	uint16_t share_len_s;    /* the ServerHello's share */
 };
 
 struct ev_note {

@@ -5,6 +5,8 @@
  * filled from the same facts. Read on projectors: short, exact, and every
  * term that is not plain English is explained on screen. */
 #include "engine/story_int.h"
+#include "tls/groups.h"
+#include "tls/names.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #define YES 2
 #define KXM(k) (1u << (k))
 #define KX_DH (KXM(KX_ECDHE) | KXM(KX_DHE))
+#define KX_PQ (KXM(KX_ECDHE_MLKEM) | KXM(KX_MLKEM))
 #define KX_PSKS (KXM(KX_PSK) | KXM(KX_PSK_ECDHE) | KXM(KX_PSK_DHE))
 
 /* One paragraph and when it applies. Every condition left 0 / ANY matches. */
@@ -23,6 +26,7 @@ struct para {
 	uint16_t version;      /* 0 any */
 	unsigned kx;           /* mask of KXM(KX_*); 0 any */
 	int resumed, client_auth, ch13, ch_psk, ch_alpn, authfail, ku_req; /* ANY, NO or YES */
+	int ch_kem;            /* the ClientHello sent a hybrid or ML-KEM share: ANY, NO or YES */
 	int alert;             /* alert description, 0 any */
 	enum dir dir;          /* DIR_NONE any */
 	const char *has;       /* a token the stage holds, or NULL */
@@ -49,10 +53,20 @@ static const struct para paras[] = {
 		  "with the ticket's pre-shared key) proving it holds that key: it asks to resume."),
 	P(.kind = "client_hello", .ch_alpn = YES,
 	  .text = "ALPN lists the application protocols it can speak (for example http/1.1)."),
-	P(.kind = "client_hello", .ch13 = YES, .textbook = true,
+	P(.kind = "client_hello", .ch13 = YES, .ch_kem = YES,
+	  .text = "Its {chkem} key share is post-quantum ({chkemparts}). ML-KEM is a KEM (key encapsulation "
+		  "mechanism), not a Diffie-Hellman exchange: the client sends an encapsulation key and keeps the "
+		  "matching decapsulation key; the server will use the encapsulation key to pick a fresh secret and "
+		  "answer with a ciphertext that only the client's decapsulation key opens."),
+	P(.kind = "client_hello", .ch13 = YES, .ch_kem = NO, .textbook = true,
 	  .text = "The textbook has the client wait for the server's public key and then send a session key encrypted "
 		  "with it. Here the client opens with its own short-lived Diffie-Hellman public key, and no session "
 		  "key is ever sent, encrypted or not."),
+	P(.kind = "client_hello", .ch13 = YES, .ch_kem = YES, .textbook = true,
+	  .text = "The textbook has the client send a session key encrypted with the server's public key. Here it is "
+		  "the other way round: the client opens with a one-time encapsulation key made for this connection, "
+		  "and the server's ciphertext carries a fresh secret to that key, not to the certificate's key. No "
+		  "session key is ever sent: both sides compute the session keys from that secret."),
 	P(.kind = "client_hello", .ch13 = NO,
 	  .text = "The client sends ClientHello in the clear: a fresh 32-byte random, the TLS 1.2 cipher suites it "
 		  "supports, its supported groups and extensions such as server_name ({sni}). It sends no key "
@@ -67,10 +81,9 @@ static const struct para paras[] = {
 		  "naming the group it wants ({group}). The client must send a second ClientHello: one extra round "
 		  "trip. Nothing is encrypted yet."),
 	/* the server's hello flight */
-	P(.kind = "server_hello_flight", .version = 0x0304, .kx = KX_DH,
-	  .text = "The server answers with ServerHello: its random, the chosen suite ({suite}) and its own ephemeral "
-		  "{group} key share. From the two key shares both sides compute the same shared secret, and from it "
-		  "(HKDF) the handshake traffic secrets. Everything after ServerHello is encrypted: "
+	P(.kind = "server_hello_flight", .version = 0x0304, .kx = KX_DH | KX_PQ,
+	  .text = "The server answers with ServerHello: its random, the chosen suite ({suite}) and {shshare}, and from "
+		  "it (HKDF) the handshake traffic secrets. Everything after ServerHello is encrypted: "
 		  "EncryptedExtensions, Certificate, CertificateVerify (a signature over the handshake so far, made "
 		  "with the certificate's private key) and Finished (an HMAC over the handshake proving the server "
 		  "holds the handshake keys). The signature ties the key exchange to the certificate, so a man in the "
@@ -78,7 +91,21 @@ static const struct para paras[] = {
 	P(.kind = "server_hello_flight", .version = 0x0304, .client_auth = YES,
 	  .text = "Among the encrypted messages is CertificateRequest: the server asks the client to prove who it is "
 		  "with a certificate of its own."),
-	P(.kind = "server_hello_flight", .version = 0x0304, .kx = KX_DH, .textbook = true,
+	P(.kind = "server_hello_flight", .version = 0x0304, .kx = KXM(KX_ECDHE_MLKEM),
+	  .text = "Why post-quantum: someone who records this connection today and one day has a large quantum "
+		  "computer could recover the {ecdh} shared secret from the public shares and decrypt the recording (harvest "
+		  "now, decrypt later); ML-KEM is designed to resist that. Why hybrid: the shared secret depends on both "
+		  "parts, so the connection stays secret as long as either {ecdh} or {kem} holds."),
+	P(.kind = "server_hello_flight", .version = 0x0304, .kx = KXM(KX_MLKEM),
+	  .text = "Why post-quantum: someone who records this connection today and one day has a large quantum "
+		  "computer could break a classical Diffie-Hellman exchange and decrypt the recording (harvest now, "
+		  "decrypt later); ML-KEM is designed to resist that. With no classical part, this connection's secrecy "
+		  "rests on {kem} alone."),
+	P(.kind = "server_hello_flight", .version = 0x0304, .kx = KX_PQ,
+	  .text = "A recording and a key log hold no private keys: not the client's ML-KEM decapsulation key{ecdhpriv}. "
+		  "So tlsviz cannot show this connection's {sslen}-byte shared secret; the key log gives only the "
+		  "traffic secrets derived from it, and those are what decrypt the records."),
+	P(.kind = "server_hello_flight", .version = 0x0304, .kx = KX_DH | KX_PQ, .textbook = true,
 	  .text = "The textbook has the server send its public key so that the client can encrypt a session key with "
 		  "it. Here the certificate's key never encrypts anything: it only signs (CertificateVerify). The keys "
 		  "come from the ephemeral {group} exchange, so someone who records this traffic and later steals the "
@@ -278,6 +305,68 @@ static bool cond(int want, bool have)
 	return want == ANY || (want == YES) == have;
 }
 
+/* One side's share: "1120 bytes: a 1088-byte ML-KEM-768 ciphertext, then a
+ * 32-byte X25519 share", from the decoded size; the parts are named only when
+ * the decoder found exactly their sizes. */
+static void share_text(uint16_t group, bool server, unsigned len, char *out, size_t cap)
+{
+	const struct group_layout *g = groups_layout(group);
+	unsigned want = groups_share_len(g, server);
+	const struct group_part *p;
+	int n;
+
+	if (!g || !len) {
+		snprintf(out, cap, "%u bytes", len);
+		return;
+	}
+	if (len != want) {
+		snprintf(out, cap, "%u bytes, where a %s share of %s has %u, so tlsviz does not split it", len,
+			 server ? "server" : "client", names_group(group), want);
+		return;
+	}
+	p = groups_parts(g, server, &n);
+	if (n == 1)
+		snprintf(out, cap, "a %u-byte %s", p[0].len, p[0].name);
+	else
+		snprintf(out, cap, "%u bytes: a %u-byte %s, then a %u-byte %s", len, p[0].len, p[0].name, p[1].len,
+			 p[1].name);
+}
+
+/* How the server's share gives the shared secret, in the key schedule's order. */
+static void shshare_text(const struct ev_facts *f, char *out, size_t cap)
+{
+	const struct group_layout *g = groups_layout(f->group);
+	char sh[200];
+
+	if (!g || (f->kx != KX_ECDHE_MLKEM && f->kx != KX_MLKEM)) {
+		snprintf(out, cap, "its own ephemeral %s key share. From the two key shares both sides compute the same "
+			 "shared secret", f->group_name ? f->group_name : "(EC)DHE");
+		return;
+	}
+	share_text(f->group, true, f->share_len_s, sh, sizeof sh);
+	{
+		int n;
+		const struct group_part *p = groups_parts(g, true, &n);
+		unsigned kem_ss = p[0].kem ? p[0].secret : p[1].secret;
+
+		if (g->kind == GROUP_KEM) {
+			snprintf(out, cap, "its %s key share (%s). With the client's encapsulation key the server picked a "
+				 "fresh %u-byte %s secret and sent it as this ciphertext; the client opens it with its "
+				 "decapsulation key. There is no Diffie-Hellman here: that secret is the shared secret. The "
+				 "TLS 1.3 key schedule is unchanged: it takes this secret where it would take an (EC)DHE one",
+				 f->group_name, sh, kem_ss, g->kem);
+			return;
+		}
+		snprintf(out, cap, "its %s key share (%s). The ML-KEM part: with the client's encapsulation key the "
+			 "server picked a fresh %u-byte %s secret and sent it as the ciphertext, which only the client's "
+			 "decapsulation key opens. The %s part is an ordinary Diffie-Hellman exchange. The TLS 1.3 key "
+			 "schedule is unchanged: it takes the two secrets joined, %s's %u bytes then %s's %u bytes, as one "
+			 "%u-byte shared secret where it would take an (EC)DHE one",
+			 f->group_name, sh, kem_ss, g->kem, g->ecdh, p[0].kem ? g->kem : g->ecdh, p[0].secret,
+			 p[1].kem ? g->kem : g->ecdh, p[1].secret, groups_secret_len(g));
+	}
+}
+
 /* "{group}" and friends. */
 static void fill_var(const struct story_ctx *x, const char *var, size_t n, char *out, size_t cap)
 {
@@ -293,7 +382,26 @@ static void fill_var(const struct story_ctx *x, const char *var, size_t n, char 
 		snprintf(out, cap, "%s", f->group_name ? f->group_name : "(EC)DHE");
 	else if (VAR("sni"))
 		snprintf(out, cap, f->sni ? "\"%s\"" : "none given", f->sni ? f->sni : "");
-	else if (VAR("shares"))
+	else if (VAR("chkem"))
+		snprintf(out, cap, "%s", names_group(f->ch_kem_group) ? names_group(f->ch_kem_group) : "post-quantum");
+	else if (VAR("chkemparts"))
+		share_text(f->ch_kem_group, false, f->ch_kem_len, out, cap);
+	else if (VAR("shshare"))
+		shshare_text(f, out, cap);
+	else if (VAR("shparts"))
+		share_text(f->group, true, f->share_len_s, out, cap);
+	else if (VAR("ecdh") || VAR("kem") || VAR("ecdhpriv") || VAR("sslen")) {
+		const struct group_layout *g = groups_layout(f->group);
+
+		if (VAR("ecdh"))
+			snprintf(out, cap, "%s", g && g->ecdh ? g->ecdh : "ECDH");
+		else if (VAR("kem"))
+			snprintf(out, cap, "%s", g ? g->kem : "ML-KEM");
+		else if (VAR("sslen"))
+			snprintf(out, cap, "%u", groups_secret_len(g));
+		else if (g && g->ecdh) /* ecdhpriv: only a hybrid has ECDH private keys */
+			snprintf(out, cap, ", and neither side's %s private key", g->ecdh);
+	} else if (VAR("shares"))
 		snprintf(out, cap, "%s", f->ch_shares ? f->ch_shares : "no group");
 	else if (VAR("shares0")) {
 		const char *sh = f->ch_shares ? f->ch_shares : "one group";
@@ -339,7 +447,7 @@ static void fill(const struct story_ctx *x, const char *text, char *out, size_t 
 		const char *end = *p == '{' ? strchr(p, '}') : NULL;
 
 		if (end) {
-			char v[400];
+			char v[1024];
 
 			fill_var(x, p + 1, (size_t)(end - p - 1), v, sizeof v);
 			snprintf(out + o, cap - o, "%s", v);
@@ -417,6 +525,7 @@ static bool para_fits(const struct para *p, const struct story_ctx *x)
 	    (s->alert_desc == 20 || s->alert_desc == 42 || s->alert_desc == 48))
 		return false; /* those have their own paragraph */
 	return cond(p->resumed, f->resumed) && cond(p->client_auth, f->client_auth) && cond(p->ch13, f->ch_tls13) &&
+	       cond(p->ch_kem, f->ch_kem_group != 0) &&
 	       cond(p->ch_psk, f->ch_psk) && cond(p->ch_alpn, f->ch_alpn) && cond(p->authfail, s->auth_failed) &&
 	       cond(p->ku_req, s->ku_requested);
 }
@@ -462,9 +571,12 @@ static void eve_token(const struct story_ctx *x, const char *tok, size_t n, char
 				    : "the whole ClientHello: the server name ({sni}), the offered suites and groups",
 		     out, cap);
 	else if (!strcmp(t, "server_hello"))
-		fill(x, f->version == 0x0304 ? "the ServerHello: the chosen version and suite ({suite}) and the server's "
-					       "public {group} key share"
-					     : "the ServerHello: the chosen version and suite ({suite})",
+		fill(x, f->version != 0x0304 ? "the ServerHello: the chosen version and suite ({suite})"
+		     : f->kx == KX_ECDHE_MLKEM || f->kx == KX_MLKEM
+			     ? "the ServerHello: the chosen version and suite ({suite}) and the server's {group} key share "
+			       "({shparts}), but not the secret inside the ciphertext"
+			     : "the ServerHello: the chosen version and suite ({suite}) and the server's public {group} key "
+			       "share",
 		     out, cap);
 	else if (!strcmp(t, "hello_retry_request"))
 		fill(x, "the HelloRetryRequest and the group it asks for ({group})", out, cap);

@@ -112,6 +112,8 @@ static void json_facts(json_t *o, const struct ev_facts *f)
 	json_object_set_new(o, "offered_psk", json_boolean(f->ch_psk));
 	json_object_set_new(o, "offered_alpn", json_boolean(f->ch_alpn));
 	json_object_set_new(o, "offered_shares", f->ch_shares ? json_string(f->ch_shares) : json_null());
+	json_object_set_new(o, "client_share_bytes", f->share_len_c ? json_integer(f->share_len_c) : json_null());
+	json_object_set_new(o, "server_share_bytes", f->share_len_s ? json_integer(f->share_len_s) : json_null());
 }
 
 /* Per-type members. */

@@ -1,7 +1,9 @@
 /* TLS extensions, decoded field by field (RFC 8446 4.2, RFC 6066, RFC 7301,
- * RFC 7627, RFC 7366, RFC 8449, RFC 8879, RFC 5746, RFC 6962, RFC 7685). */
+ * RFC 7627, RFC 7366, RFC 8449, RFC 8879, RFC 5746, RFC 6962, RFC 7685,
+ * draft-ietf-tls-ecdhe-mlkem, draft-ietf-tls-mlkem). */
 #include "core/err.h"
 #include "tls/cert.h"
+#include "tls/groups.h"
 #include "tls/handshake.h"
 #include "tls/names.h"
 
@@ -190,12 +192,49 @@ static int ext_sct(struct cursor *b, struct fields *fl, int depth)
 	return cursor_end(b, "signed_certificate_timestamp");
 }
 
+/*
+ * Hybrid and ML-KEM key_exchange (draft-ietf-tls-ecdhe-mlkem 3, draft-ietf-tls-mlkem):
+ *   X25519MLKEM768:     client: ML-KEM-768 ek[1184] || X25519[32];  server: ct[1088] || X25519[32]
+ *   SecP256r1MLKEM768:  client: P-256 point[65] || ek[1184];        server: point[65] || ct[1088]
+ *   SecP384r1MLKEM1024: client: P-384 point[97] || ek[1568];        server: point[97] || ct[1568]
+ *   MLKEM512/768/1024:  client: ek[800/1184/1568];                  server: ct[768/1088/1568]
+ * Each part becomes a field inside key_exchange. A share of the wrong size is
+ * a note, not an error: the rest of the hello still decodes.
+ */
+static int ext_key_exchange_parts(struct cursor *ke, uint16_t group, bool server, struct fields *fl,
+				  int depth)
+{
+	const struct group_layout *g = groups_layout(group);
+	const struct group_part *part;
+	unsigned want = groups_share_len(g, server);
+	int n;
+
+	if (!g)
+		return cursor_skip(ke, "key_exchange", cursor_left(ke));
+	if (cursor_left(ke) != want) {
+		fields_add(fl, depth, "note", cursor_offset(ke), 0,
+			   "key_exchange: %zu bytes, %s %s share should be %u", cursor_left(ke),
+			   names_group(group), server ? "server" : "client", want);
+		return cursor_skip(ke, "key_exchange", cursor_left(ke));
+	}
+	part = groups_parts(g, server, &n);
+	for (int i = 0; i < n; i++) {
+		uint64_t at = cursor_offset(ke);
+		const uint8_t *p;
+
+		TRY(cursor_bytes(ke, part[i].name, part[i].len, &p));
+		fields_hex(fl, depth, part[i].name, at, p, part[i].len);
+	}
+	return cursor_end(ke, "key_exchange");
+}
+
 /* struct { NamedGroup group; opaque key_exchange<1..2^16-1>; } KeyShareEntry; */
-static int ext_key_share_entry(struct cursor *c, struct fields *fl, int depth, uint16_t *group)
+static int ext_key_share_entry(struct cursor *c, bool server, struct fields *fl, int depth,
+			       uint16_t *group, uint16_t *len)
 {
 	uint64_t at = cursor_offset(c);
 	int idx = fields_add(fl, depth, "key_share_entry", at, 0, NULL);
-	struct cursor ke;
+	struct cursor ke, whole;
 	const uint8_t *p;
 	size_t n;
 	char buf[96];
@@ -207,8 +246,11 @@ static int ext_key_share_entry(struct cursor *c, struct fields *fl, int depth, u
 	ENSURE(cursor_left(&ke) > 0, ERR_LENGTH, "key_exchange: empty at offset %llu",
 	       (unsigned long long)cursor_offset(&ke));
 	at = cursor_offset(&ke);
-	TRY(cursor_rest(&ke, &p, &n));
+	whole = ke;
+	TRY(cursor_rest(&whole, &p, &n));
 	fields_hex(fl, depth + 1, "key_exchange", at, p, n);
+	*len = (uint16_t)n;
+	TRY(ext_key_exchange_parts(&ke, *group, server, fl, depth + 2));
 	fields_close(fl, idx, cursor_offset(c));
 	return 0;
 }
@@ -222,7 +264,7 @@ static int ext_key_share(struct cursor *b, enum ext_ctx ctx, struct fields *fl, 
 			 struct hs_info *hi)
 {
 	struct cursor list;
-	uint16_t g = 0;
+	uint16_t g = 0, n = 0;
 
 	if (ctx == EXT_HRR) {
 		TRY(ext_code16(b, "selected_group", names_group, fl, depth, &g));
@@ -230,13 +272,20 @@ static int ext_key_share(struct cursor *b, enum ext_ctx ctx, struct fields *fl, 
 		return cursor_end(b, "key_share");
 	}
 	if (ctx == EXT_SH) {
-		TRY(ext_key_share_entry(b, fl, depth, &g));
+		TRY(ext_key_share_entry(b, true, fl, depth, &g, &n));
 		hi->group = g;
+		hi->sh_share_len = n;
 		return cursor_end(b, "key_share");
 	}
+	hi->ch_nshares = 0; /* a second ClientHello replaces the first one's shares */
 	TRY(hs_vec(b, 2, "client_shares", &list, fl, depth));
-	while (cursor_left(&list))
-		TRY(ext_key_share_entry(&list, fl, depth, &g));
+	while (cursor_left(&list)) {
+		TRY(ext_key_share_entry(&list, false, fl, depth, &g, &n));
+		if (hi->ch_nshares < sizeof hi->ch_share / sizeof hi->ch_share[0]) {
+			hi->ch_share[hi->ch_nshares].group = g;
+			hi->ch_share[hi->ch_nshares++].len = n;
+		}
+	}
 	return cursor_end(b, "key_share");
 }
 

@@ -2,6 +2,7 @@
 #include "tls/facts.h"
 
 #include "keys/keys.h"
+#include "tls/groups.h"
 #include "tls/names.h"
 
 #include <stdio.h>
@@ -21,7 +22,9 @@ static bool group_is_ffdhe(uint16_t g)
 	return g >= 0x0100 && g <= 0x01ff;
 }
 
-/* The key exchange from the suite (TLS 1.2) or the PSK and key share (1.3). */
+/* The key exchange from the suite (TLS 1.2) or the PSK and key share (1.3).
+ * With a PSK, a hybrid or ML-KEM share still counts as psk_dhe_ke's fresh
+ * share (KX_PSK_ECDHE): RFC 8446 has no other mode for it. */
 static enum kx facts_kx(const struct hs_info *hi, bool resumed12)
 {
 	if (hi->version == 0x0304) {
@@ -31,6 +34,8 @@ static enum kx facts_kx(const struct hs_info *hi, bool resumed12)
 			return !dh ? KX_PSK : group_is_ffdhe(hi->group) ? KX_PSK_DHE : KX_PSK_ECDHE;
 		if (!dh)
 			return KX_UNKNOWN;
+		if (groups_layout(hi->group))
+			return groups_layout(hi->group)->kind == GROUP_KEM ? KX_MLKEM : KX_ECDHE_MLKEM;
 		return group_is_ffdhe(hi->group) ? KX_DHE : KX_ECDHE;
 	}
 	(void)resumed12;
@@ -64,6 +69,19 @@ static void facts_from_info(struct facts *x, const struct hs_info *hi)
 		f->group = hi->group;
 		f->group_name = names_group(hi->group);
 	}
+	/* the sizes of the shares as decoded (after an HRR: the second hello's) */
+	f->ch_kem_group = 0;
+	f->ch_kem_len = 0;
+	f->share_len_c = 0;
+	for (int i = 0; i < hi->ch_nshares; i++) {
+		if (!f->ch_kem_group && groups_layout(hi->ch_share[i].group)) {
+			f->ch_kem_group = hi->ch_share[i].group;
+			f->ch_kem_len = hi->ch_share[i].len;
+		}
+		if (f->group && hi->ch_share[i].group == f->group)
+			f->share_len_c = hi->ch_share[i].len;
+	}
+	f->share_len_s = f->version == 0x0304 && !hi->is_hrr ? hi->sh_share_len : 0;
 }
 
 void facts_message(struct facts *x, const struct hs_info *hi, enum dir dir, uint8_t type,
@@ -173,6 +191,8 @@ static bool facts_same(const struct facts *x)
 	       a->alerts == b->alerts && a->fatal_alert == b->fatal_alert &&
 	       a->key_updates[1] == b->key_updates[1] && a->key_updates[2] == b->key_updates[2] &&
 	       a->ch_tls13 == b->ch_tls13 && a->ch_psk == b->ch_psk && a->ch_alpn == b->ch_alpn &&
+	       a->ch_kem_group == b->ch_kem_group && a->ch_kem_len == b->ch_kem_len &&
+	       a->share_len_c == b->share_len_c && a->share_len_s == b->share_len_s &&
 	       !strcmp(x->sni, x->sent_sni) && !strcmp(x->shares, x->sent_shares);
 }
 

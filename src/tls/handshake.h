@@ -29,12 +29,15 @@ struct hs_info {
 	bool ch_offers_tls13;
 	bool ch_early_data;
 	bool ch_psk;
+	struct { uint16_t group, len; } ch_share[8]; /* key_share: group and key_exchange bytes */
+	uint8_t ch_nshares;
 	/* ServerHello */
 	bool have_sr;
 	uint8_t server_random[32];
 	bool is_hrr;                /* the last server_hello was a HelloRetryRequest */
 	uint16_t sh_selected_version; /* from supported_versions, 0 if absent */
 	uint16_t group;             /* key share group (SH) or HRR selected group */
+	uint16_t sh_share_len;      /* key_exchange bytes of the ServerHello's share, 0 none */
 	bool ems, etm;
 	bool sh_psk;
 	bool sh_sid_match;          /* SH echoes a non-empty CH session id (1.2 resumption) */

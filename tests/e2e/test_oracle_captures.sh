@@ -5,7 +5,8 @@
 # for byte, and the alert descriptions. Without keys both must see only the
 # cleartext handshake and no application data; the static-RSA capture is
 # decrypted with the server key alone; the tampered captures must show an
-# authentication failure where tshark cannot decrypt either.
+# authentication failure where tshark cannot decrypt either. Every key share's
+# bytes agree with tshark's, and post-quantum shares are split into their parts.
 # If the two disagree, tlsviz is presumed wrong.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/oracle_lib.sh"
@@ -83,6 +84,7 @@ check_capture() {
 		want_conns=$(oracle_tshark_ports "$f" | grep -c . || true)
 		got_conns=$(oracle_count "$T_TMP/$name.json" '.type == "connection"')
 		check "$name: $got_conns connection(s), tshark sees $want_conns" [ "$want_conns" -eq "$got_conns" ]
+		check_shares "$name" "$T_TMP/$name.json"
 	fi
 
 	# Negative control, no key: only the cleartext handshake, no plaintext.
@@ -107,6 +109,65 @@ check_capture() {
 		pass "$name: without keys no app_data and $nrec records not decrypted"
 	else
 		fail "$name: without keys: $napp app_data events, $nrec records not decrypted, $ndec decrypted (want 0, >0, 0)"
+	fi
+}
+
+# The parts each post-quantum share must be split into, in wire order
+# (draft-ietf-tls-ecdhe-mlkem, FIPS 203), written out here rather than taken
+# from tlsviz: X25519MLKEM768 puts ML-KEM first, SecP256r1MLKEM768 ECDH first.
+declare -A PQ_PARTS=(
+	[0x11ec c2s]="ML-KEM-768 encapsulation key:1184,X25519 share:32"
+	[0x11ec s2c]="ML-KEM-768 ciphertext:1088,X25519 share:32"
+	[0x11eb c2s]="secp256r1 share:65,ML-KEM-768 encapsulation key:1184"
+	[0x11eb s2c]="secp256r1 share:65,ML-KEM-768 ciphertext:1088"
+	[0x0201 c2s]="ML-KEM-768 encapsulation key:1184"
+	[0x0201 s2c]="ML-KEM-768 ciphertext:1088"
+)
+
+# check_shares NAME JSONL: every key share's bytes agree with tshark's
+# key_exchange; a post-quantum share is split into the parts above, which
+# follow each other from the share's first byte and join to tshark's bytes.
+check_shares() {
+	local name=$1 f=$CAP/$1.pcapng json=$2 port dir g what off len pname k lay npq=0 bad=0
+	oracle_tshark_shares "$f" >"$T_TMP/$name.shares.want"
+	oracle_tlsviz_shares "$json" "$f" >"$T_TMP/$name.shares.got"
+	grep ' key_exchange ' "$T_TMP/$name.shares.got" >"$T_TMP/$name.shares.ke"
+	compare "$name" "$T_TMP/$name.shares.want" "$T_TMP/$name.shares.ke" "key_share key_exchange bytes"
+	grep ' parts ' "$T_TMP/$name.shares.got" | sed 's/ parts / key_exchange /' >"$T_TMP/$name.shares.parts"
+	if [ -s "$T_TMP/$name.shares.parts" ]; then
+		if LC_ALL=C comm -23 "$T_TMP/$name.shares.parts" "$T_TMP/$name.shares.want" | grep -q .; then
+			show_diff "$name" "parts joined" "$T_TMP/$name.shares.want" "$T_TMP/$name.shares.parts"
+			fail "$name: a share's parts joined differ from tshark's key_exchange"
+		else
+			pass "$name: $(grep -c . "$T_TMP/$name.shares.parts") share(s): the parts joined equal tshark's key_exchange"
+		fi
+	fi
+	# the layout: names, lengths and offsets of the parts of each share
+	declare -A got=() start=() next=()
+	k=""
+	while read -r port dir g what off len pname; do
+		if [ "$what" = key_exchange ]; then
+			k="$port $dir $g #$off"
+			got[$k]="" start[$k]=$off next[$k]=$off
+			continue
+		fi
+		[ "${next[$k]}" -eq "$off" ] || { fail "$name: $k: part $pname at $off, expected at ${next[$k]}"; bad=1; }
+		next[$k]=$((off + len))
+		got[$k]+="${got[$k]:+,}$pname:$len"
+	done < <(oracle_tlsviz_share_fields "$json")
+	for k in "${!got[@]}"; do
+		read -r port dir g _ <<<"$k"
+		lay=${PQ_PARTS[$g $dir]:-}
+		if [ "${got[$k]}" != "$lay" ]; then
+			fail "$name: $port $dir $g: parts '${got[$k]}', expected '${lay:-none}'"
+			bad=1
+		elif [ -n "$lay" ]; then
+			npq=$((npq + 1))
+		fi
+	done
+	[ $bad -eq 0 ] && [ $npq -gt 0 ] && pass "$name: $npq post-quantum share(s) split as the drafts say, parts back to back"
+	if [[ $name == *mlkem* ]] && [ $npq -lt 2 ]; then
+		fail "$name: only $npq post-quantum share(s) split; a ClientHello's and a ServerHello's expected"
 	fi
 }
 
@@ -160,5 +221,5 @@ for f in "$CAP"/*.pcapng; do
 	*) check_capture "$name" ;;
 	esac
 done
-[ $n -ge 18 ] || fail "only $n captures found in $CAP (scripts/make-captures.sh makes 20)"
+[ $n -ge 24 ] || fail "only $n captures found in $CAP (scripts/make-captures.sh makes 24)"
 done_tests

@@ -284,6 +284,15 @@ rule '.hrr' 'holds("hello_retry_request")' 'HelloRetryRequest' ''
 rule '.key_exchange == "psk_ecdhe" or .key_exchange == "psk_dhe"' '.dir == "s2c" and holds("server_hello")' \
 	'keeps forward secrecy' 'no forward secrecy'
 rule '.key_exchange == "rsa"' 'true' '' '(?<!no )(?<!without )(?<!not of this )(keeps|has|with) forward secrecy'
+# post-quantum key exchange: a KEM, not a Diffie-Hellman exchange, with the
+# decoded share sizes; no ECDH story where there is no ECDH part
+rule '.key_exchange == "ecdhe_mlkem" or .key_exchange == "mlkem"' '.dir == "s2c" and holds("server_hello")' \
+	'ciphertext[^.]*decapsulation key|decapsulation key[^.]*ciphertext' 'From the two key shares'
+rule '.key_exchange == "ecdhe_mlkem" or .key_exchange == "mlkem"' '.dir == "s2c" and holds("server_hello")' \
+	'key schedule is unchanged' 'harvest now, decrypt later[^.]*X25519 alone'
+rule '.key_exchange == "mlkem"' 'true' '' 'ordinary Diffie-Hellman|short-lived Diffie-Hellman public key|X25519 share|hybrid'
+rule '.key_exchange != "ecdhe_mlkem" and .key_exchange != "mlkem" and ((.offered_shares // "") | test("MLKEM") | not)' \
+	'true' '' 'ML-KEM|post-quantum|encapsulation key'
 # KeyUpdate stages explain the next generation
 rule '(.key_updates_c2s // 0) + (.key_updates_s2c // 0) > 0' 'holds("key_update")' 'traffic upd|next generation' ''
 

@@ -88,4 +88,26 @@ if run_tui replay "$CAP/tls12-ecdhe-aes128gcm.pcapng" --keylog "$CAP/tls12-ecdhe
 		{ fail "ECDHE key pair text"; screen >&2; }
 	keys q
 fi
+## post-quantum: the Keys pane names the keys a capture cannot hold, and the
+## Decoded pane splits the client's hybrid share
+if run_tui replay "$CAP/tls13-x25519mlkem768.pcapng" --keylog "$CAP/tls13-x25519mlkem768.keys"; then
+	wait_for 20 on_screen 'indexed 100 %' || fail "X25519MLKEM768 replay: indexing did not finish"
+	on_screen 'X25519MLKEM768' && pass "X25519MLKEM768 replay: the status line names the group" ||
+		fail "X25519MLKEM768 status line"
+	on_screen 'ML-KEM decapsulation key' && on_screen 'shared secret cannot be shown' &&
+		pass "X25519MLKEM768 replay: the Keys pane says the shared secret is not in a capture" ||
+		{ fail "X25519MLKEM768 Keys pane text"; screen >&2; }
+	# stage 2, its client_hello row, then the Decoded pane zoomed at its end (key_share is last but one)
+	keys g
+	keys n
+	keys j
+	keys j
+	keys Tab
+	keys z
+	keys G
+	wait_for 5 on_screen 'ML-KEM-768 encapsulation key' && on_screen 'X25519 share' &&
+		pass "X25519MLKEM768 replay: the client's share is shown in its two parts" ||
+		{ fail "X25519MLKEM768 parts in the Decoded pane"; screen >&2; }
+	keys q
+fi
 done_tests

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/cursor.h"
@@ -271,6 +272,200 @@ static void test_lying_lengths(void **state)
 	fields_free(&fl);
 }
 
+/* Post-quantum shares, as the drafts and FIPS 203 size them (written out here,
+ * not taken from the decoder's table, so a wrong table row fails). */
+static const struct pq_case {
+	uint16_t group;
+	const char *group_name;
+	enum ext_ctx ctx;
+	const char *part[2];
+	unsigned len[2];
+} pq_cases[] = {
+	{ 0x11ec, "X25519MLKEM768", EXT_CH, { "ML-KEM-768 encapsulation key", "X25519 share" }, { 1184, 32 } },
+	{ 0x11ec, "X25519MLKEM768", EXT_SH, { "ML-KEM-768 ciphertext", "X25519 share" }, { 1088, 32 } },
+	{ 0x11eb, "SecP256r1MLKEM768", EXT_CH, { "secp256r1 share", "ML-KEM-768 encapsulation key" }, { 65, 1184 } },
+	{ 0x11eb, "SecP256r1MLKEM768", EXT_SH, { "secp256r1 share", "ML-KEM-768 ciphertext" }, { 65, 1088 } },
+	{ 0x11ed, "SecP384r1MLKEM1024", EXT_CH, { "secp384r1 share", "ML-KEM-1024 encapsulation key" }, { 97, 1568 } },
+	{ 0x11ed, "SecP384r1MLKEM1024", EXT_SH, { "secp384r1 share", "ML-KEM-1024 ciphertext" }, { 97, 1568 } },
+	{ 0x0200, "MLKEM512", EXT_CH, { "ML-KEM-512 encapsulation key" }, { 800 } },
+	{ 0x0200, "MLKEM512", EXT_SH, { "ML-KEM-512 ciphertext" }, { 768 } },
+	{ 0x0201, "MLKEM768", EXT_CH, { "ML-KEM-768 encapsulation key" }, { 1184 } },
+	{ 0x0201, "MLKEM768", EXT_SH, { "ML-KEM-768 ciphertext" }, { 1088 } },
+	{ 0x0202, "MLKEM1024", EXT_CH, { "ML-KEM-1024 encapsulation key" }, { 1568 } },
+	{ 0x0202, "MLKEM1024", EXT_SH, { "ML-KEM-1024 ciphertext" }, { 1568 } },
+};
+
+/* A key_share extension with one share of n bytes (part k's bytes are 0xa0+k),
+ * followed by a supported_versions extension; returns its length. */
+static size_t pq_build(uint8_t *b, const struct pq_case *t, size_t n)
+{
+	size_t o = 0, body = (t->ctx == EXT_CH ? 2 : 0) + 4 + n, k = 0, left = t->len[0];
+
+	b[o++] = 0x00; b[o++] = 0x33; b[o++] = (uint8_t)(body >> 8); b[o++] = (uint8_t)body;
+	if (t->ctx == EXT_CH) {
+		b[o++] = (uint8_t)((body - 2) >> 8);
+		b[o++] = (uint8_t)(body - 2);
+	}
+	b[o++] = (uint8_t)(t->group >> 8); b[o++] = (uint8_t)t->group;
+	b[o++] = (uint8_t)(n >> 8); b[o++] = (uint8_t)n;
+	for (size_t i = 0; i < n; i++) {
+		if (!left && k < 1 && t->len[1]) {
+			k++;
+			left = t->len[1];
+		}
+		b[o++] = (uint8_t)(0xa0 + k);
+		if (left)
+			left--;
+	}
+	if (t->ctx == EXT_CH) {
+		static const uint8_t sv[] = { 0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04 };
+
+		memcpy(b + o, sv, sizeof sv);
+		o += sizeof sv;
+	} else {
+		static const uint8_t sv[] = { 0x00, 0x2b, 0x00, 0x02, 0x03, 0x04 };
+
+		memcpy(b + o, sv, sizeof sv);
+		o += sizeof sv;
+	}
+	return o;
+}
+
+/* Every group and role: the parts in wire order, each with its own offset and
+ * length inside key_exchange, one level deeper, covering it exactly. */
+static void test_key_share_pq_split(void **state)
+{
+	static uint8_t b[4096];
+	struct fields fl;
+
+	(void)state;
+	fields_init(&fl);
+	for (size_t c = 0; c < sizeof pq_cases / sizeof pq_cases[0]; c++) {
+		const struct pq_case *t = &pq_cases[c];
+		struct hs_info hi = { 0 };
+		unsigned total = t->len[0] + t->len[1];
+		size_t n = pq_build(b, t, total);
+		const struct field *ke;
+		int i;
+		uint32_t at;
+		char want[64];
+
+		assert_int_equal(parse(b, n, t->ctx, &fl, &hi), 0);
+		snprintf(want, sizeof want, "%s (0x%04x)", t->group_name, t->group);
+		assert_string_equal(val(&fl, "key_share_entry", 0), want);
+		i = fields_find(&fl, "key_exchange", 0);
+		assert_true(i >= 0);
+		ke = &fl.v[i];
+		at = (t->ctx == EXT_CH ? 6 : 4) + 4;
+		assert_int_equal(ke->off, at);
+		assert_int_equal(ke->len, total);
+		for (int k = 0; k < 2 && t->len[k]; k++) {
+			const struct field *p = &fl.v[i + 1 + k];
+
+			assert_non_null(p->name);
+			assert_string_equal(p->name, t->part[k]);
+			assert_int_equal(p->depth, ke->depth + 1);
+			assert_int_equal(p->off, at);
+			assert_int_equal(p->len, t->len[k]);
+			/* the bytes shown are the part's own (0xa0 + k) */
+			snprintf(want, sizeof want, "%02x%02x", 0xa0 + k, 0xa0 + k);
+			assert_memory_equal(p->value, want, 4);
+			at += t->len[k];
+		}
+		assert_int_equal(at, ke->off + ke->len);
+		assert_int_equal(fields_find(&fl, "note", 0), -1);
+		assert_string_equal(val(&fl, "selected_version", 0), t->ctx == EXT_CH ? "" : "TLS 1.3 (0x0304)");
+		if (t->ctx == EXT_CH) {
+			assert_int_equal(hi.ch_nshares, 1);
+			assert_int_equal(hi.ch_share[0].group, t->group);
+			assert_int_equal(hi.ch_share[0].len, total);
+			assert_string_equal(val(&fl, "version", 0), "TLS 1.3 (0x0304)");
+		} else {
+			assert_int_equal(hi.group, t->group);
+			assert_int_equal(hi.sh_share_len, total);
+		}
+	}
+	fields_free(&fl);
+}
+
+/* A share one byte short, one over, the other role's size, or a single byte:
+ * a note names the size it should be, the raw key_exchange stays, no part is
+ * made up, and the next extension still decodes. */
+static void test_key_share_pq_wrong_length(void **state)
+{
+	static uint8_t b[4096];
+	static const struct pq_case x_ch = { 0x11ec, "X25519MLKEM768", EXT_CH, { "" }, { 1216 } };
+	static const struct pq_case x_sh = { 0x11ec, "X25519MLKEM768", EXT_SH, { "" }, { 1120 } };
+	static const struct pq_case p_sh = { 0x11eb, "SecP256r1MLKEM768", EXT_SH, { "" }, { 1153 } };
+	static const struct {
+		const struct pq_case *t;
+		size_t n;
+		const char *note;
+	} cases[] = {
+		{ &x_ch, 1000, "key_exchange: 1000 bytes, X25519MLKEM768 client share should be 1216" },
+		{ &x_ch, 1215, "key_exchange: 1215 bytes, X25519MLKEM768 client share should be 1216" },
+		{ &x_ch, 1217, "key_exchange: 1217 bytes, X25519MLKEM768 client share should be 1216" },
+		{ &x_ch, 1, "key_exchange: 1 bytes, X25519MLKEM768 client share should be 1216" },
+		{ &x_sh, 1216, "key_exchange: 1216 bytes, X25519MLKEM768 server share should be 1120" },
+		{ &p_sh, 1249, "key_exchange: 1249 bytes, SecP256r1MLKEM768 server share should be 1153" },
+	};
+	struct fields fl;
+
+	(void)state;
+	fields_init(&fl);
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		struct hs_info hi = { 0 };
+		size_t n = pq_build(b, cases[c].t, cases[c].n);
+		const struct field *ke;
+
+		assert_int_equal(parse(b, n, cases[c].t->ctx, &fl, &hi), 0);
+		assert_string_equal(val(&fl, "note", 0), cases[c].note);
+		ke = fld(&fl, "key_exchange");
+		assert_non_null(ke);
+		assert_int_equal(ke->len, cases[c].n);
+		assert_int_equal(fields_find(&fl, "X25519 share", 0), -1);
+		assert_int_equal(fields_find(&fl, "ML-KEM-768 encapsulation key", 0), -1);
+		assert_int_equal(fields_find(&fl, "ML-KEM-768 ciphertext", 0), -1);
+		assert_int_equal(fields_find(&fl, "secp256r1 share", 0), -1);
+		assert_string_equal(val(&fl, cases[c].t->ctx == EXT_CH ? "version" : "selected_version", 0),
+				    "TLS 1.3 (0x0304)");
+	}
+	fields_free(&fl);
+}
+
+/* Hostile framing around a hybrid share: a key_exchange length past the end of
+ * its extension, every truncation of a good share; and an HRR that selects a
+ * hybrid group. Errors are reported, never read past the buffer. */
+static void test_key_share_pq_hostile(void **state)
+{
+	static uint8_t b[4096];
+	static const struct pq_case t = { 0x11ec, "X25519MLKEM768", EXT_SH, { "" }, { 1120 } };
+	static const uint8_t hrr[] = { 0x00, 0x33, 0x00, 0x02, 0x11, 0xec };
+	struct fields fl;
+	struct hs_info hi = { 0 };
+	size_t n;
+
+	(void)state;
+	fields_init(&fl);
+	n = pq_build(b, &t, 1120);
+	/* key_exchange claims 1121 bytes inside a 1124-byte extension body */
+	b[6] = 0x04; b[7] = 0x61;
+	assert_int_equal(parse(b, n, EXT_SH, &fl, &hi), ERR_LENGTH);
+	assert_non_null(fld(&fl, "error"));
+	assert_string_equal(val(&fl, "selected_version", 0), "TLS 1.3 (0x0304)");
+	n = pq_build(b, &t, 1120);
+	for (size_t cut = 0; cut < n; cut += 37) {
+		int rc = parse(b, cut, EXT_SH, &fl, &hi);
+
+		assert_true(rc == 0 || rc == ERR_SHORT || rc == ERR_LENGTH);
+		assert_int_equal(fields_find(&fl, "ML-KEM-768 ciphertext", 0), -1);
+	}
+	assert_int_equal(parse(hrr, sizeof hrr, EXT_HRR, &fl, &hi), 0);
+	assert_int_equal(hi.group, 0x11ec);
+	assert_string_equal(val(&fl, "selected_group", 0), "X25519MLKEM768 (0x11ec)");
+	fields_free(&fl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +478,9 @@ int main(void)
 		cmocka_unit_test(test_pre_shared_key),
 		cmocka_unit_test(test_nst_early_data),
 		cmocka_unit_test(test_lying_lengths),
+		cmocka_unit_test(test_key_share_pq_split),
+		cmocka_unit_test(test_key_share_pq_wrong_length),
+		cmocka_unit_test(test_key_share_pq_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,7 +115,14 @@ static void test_tls13_kx_modes(void **state)
 		{ false, 0x0017, KX_ECDHE, false },     /* secp256r1 */
 		{ false, 0x0100, KX_DHE, false },       /* ffdhe2048: first FFDHE code */
 		{ false, 0x01ff, KX_DHE, false },       /* last of the FFDHE range */
-		{ false, 0x0200, KX_ECDHE, false },     /* one past it */
+		{ false, 0x0200, KX_MLKEM, false },     /* one past it: MLKEM512 */
+		{ false, 0x0201, KX_MLKEM, false },     /* MLKEM768 */
+		{ false, 0x0202, KX_MLKEM, false },     /* MLKEM1024 */
+		{ false, 0x11eb, KX_ECDHE_MLKEM, false }, /* SecP256r1MLKEM768 */
+		{ false, 0x11ec, KX_ECDHE_MLKEM, false }, /* X25519MLKEM768 */
+		{ false, 0x11ed, KX_ECDHE_MLKEM, false }, /* SecP384r1MLKEM1024 */
+		{ false, 0x6399, KX_ECDHE, false },     /* the old Kyber draft: not split, not ML-KEM */
+		{ true, 0x11ec, KX_PSK_ECDHE, true },   /* psk_dhe_ke with a hybrid share */
 		{ true, 0x001d, KX_PSK_ECDHE, true },   /* psk_dhe_ke with an EC share */
 		{ true, 0x0101, KX_PSK_DHE, true },     /* psk_dhe_ke with ffdhe3072 */
 		{ true, 0, KX_PSK, true },              /* psk_ke: no share */
@@ -164,6 +171,55 @@ static void test_hrr(void **state)
 	facts_message(&x, &hi, DIR_S2C, 2, NULL);
 	assert_false(facts_take(&x, &ev));
 	assert_true(x.f.hrr);
+}
+
+/* The share sizes of a post-quantum exchange, as the parsers recorded them:
+ * the first hybrid/ML-KEM share the hello offered, and both shares of the
+ * negotiated group; after an HRR the second hello's. */
+static void test_pq_share_sizes(void **state)
+{
+	struct facts x;
+	struct hs_info hi;
+	struct ev_facts ev;
+
+	(void)state;
+	facts_init(&x);
+	info(&hi, 0, 0);
+	hi.ch_offers_tls13 = true;
+	hi.ch_share[0].group = 0x001d;
+	hi.ch_share[0].len = 32;
+	hi.ch_nshares = 1;
+	facts_message(&x, &hi, DIR_C2S, 1, NULL);
+	assert_int_equal(x.f.ch_kem_group, 0); /* x25519 only: nothing post-quantum */
+	/* HRR to X25519MLKEM768; the second hello sends that share */
+	hi.version = 0x0304;
+	hi.is_hrr = true;
+	hi.group = 0x11ec;
+	facts_message(&x, &hi, DIR_S2C, 2, NULL);
+	ev = take(&x);
+	assert_int_equal(ev.kx, KX_ECDHE_MLKEM);
+	assert_int_equal(ev.share_len_c, 0);
+	assert_int_equal(ev.share_len_s, 0);
+	hi.ch_share[0].group = 0x11ec;
+	hi.ch_share[0].len = 1216;
+	facts_message(&x, &hi, DIR_C2S, 1, NULL);
+	ev = take(&x);
+	assert_int_equal(ev.ch_kem_group, 0x11ec);
+	assert_int_equal(ev.ch_kem_len, 1216);
+	assert_int_equal(ev.share_len_c, 1216);
+	hi.is_hrr = false;
+	hi.sh_share_len = 1120;
+	facts_message(&x, &hi, DIR_S2C, 2, NULL);
+	ev = take(&x);
+	assert_string_equal(ev.group_name, "X25519MLKEM768");
+	assert_int_equal(ev.share_len_c, 1216);
+	assert_int_equal(ev.share_len_s, 1120);
+	assert_string_equal(kx_name(ev.kx), "ecdhe_mlkem");
+	hi.group = 0x0201;
+	facts_message(&x, &hi, DIR_S2C, 2, NULL);
+	ev = take(&x);
+	assert_string_equal(kx_name(ev.kx), "mlkem");
+	assert_int_equal(ev.share_len_c, 0); /* the hello sent no MLKEM768 share */
 }
 
 static void test_tls12_resumed_by_session_id(void **state)
@@ -377,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_tls12_ecdhe_group),
 		cmocka_unit_test(test_tls13_kx_modes),
 		cmocka_unit_test(test_hrr),
+		cmocka_unit_test(test_pq_share_sizes),
 		cmocka_unit_test(test_tls12_resumed_by_session_id),
 		cmocka_unit_test(test_tls12_abbreviated_ccs),
 		cmocka_unit_test(test_certificate_three_states),

@@ -626,6 +626,170 @@ static void test_titles(void **state)
 	assert_string_equal(t, "");
 }
 
+/* ---- post-quantum key exchange: every sentence from the decoded facts ---- */
+
+/* One PQ case: the negotiated group, its kind, the decoded share sizes and
+ * what the text must and must not say. */
+struct pq_story {
+	uint16_t group;
+	const char *gname;
+	enum kx kx;
+	uint16_t ch_len, sh_len;
+	const char *ch_must[3], *sh_must[6], *eve_must, *must_not[4];
+};
+
+/* A TLS 1.3 handshake whose facts are those of pq, published after the
+ * ClientHello (what it offered) and after the ServerHello (the rest). */
+static void feed_pq(struct story *st, const struct pq_story *pq)
+{
+	struct event ev = { .type = EV_FACTS, .conn = 1 };
+	struct event end = { .type = EV_END };
+	struct ev_facts *f = &ev.u.facts;
+
+	conn_ev(st, 1);
+	packet(st, 1, DIR_C2S, TH_SYN, 0);
+	packet(st, 1, DIR_S2C, TH_SYN | TH_ACK, 0);
+	packet(st, 1, DIR_C2S, TH_ACK, 0);
+	packet(st, 1, DIR_C2S, TH_PSH | TH_ACK, 1400);
+	record(st, 1, DIR_C2S, 22, false, 0, 1400);
+	hs(st, 1, DIR_C2S, "client_hello", 1, false);
+	f->certificate = -1;
+	f->fatal_alert = -1;
+	f->handshake_visible = true;
+	f->sni = "localhost";
+	f->ch_tls13 = true;
+	f->ch_shares = pq->gname;
+	f->ch_kem_group = pq->kx == KX_ECDHE_MLKEM || pq->kx == KX_MLKEM ? pq->group : 0;
+	f->ch_kem_len = pq->ch_len;
+	put(st, &ev);
+	packet(st, 1, DIR_S2C, TH_PSH | TH_ACK, 1400);
+	record(st, 1, DIR_S2C, 22, false, 0, 1200);
+	hs(st, 1, DIR_S2C, "server_hello", 2, false);
+	f->version = 0x0304;
+	f->suite = 0x1302;
+	f->suite_name = "TLS_AES_256_GCM_SHA384";
+	f->kx = pq->kx;
+	f->group = pq->group;
+	f->group_name = pq->gname;
+	f->share_len_c = pq->ch_len;
+	f->share_len_s = pq->sh_len;
+	put(st, &ev);
+	record(st, 1, DIR_S2C, 23, true, 22, 900);
+	hs(st, 1, DIR_S2C, "encrypted_extensions", 8, true);
+	hs(st, 1, DIR_S2C, "certificate", 11, true);
+	hs(st, 1, DIR_S2C, "certificate_verify", 15, true);
+	hs(st, 1, DIR_S2C, "finished", 20, true);
+	packet(st, 1, DIR_C2S, TH_PSH | TH_ACK, 58);
+	record(st, 1, DIR_C2S, 23, true, 22, 58);
+	hs(st, 1, DIR_C2S, "finished", 20, true);
+	put(st, &end);
+}
+
+static void assert_has(const char *text, const char *what)
+{
+	if (!strstr(text, what))
+		fail_msg("missing \"%s\" in: %s", what, text);
+}
+
+static void assert_lacks(const char *text, const char *what)
+{
+	if (strstr(text, what))
+		fail_msg("wrong \"%s\" in: %s", what, text);
+}
+
+static void test_pq_explain_from_facts(void **state)
+{
+	static const struct pq_story cases[] = {
+		{ 0x11ec, "X25519MLKEM768", KX_ECDHE_MLKEM, 1216, 1120,
+		  { "X25519MLKEM768 key share is post-quantum (1216 bytes: a 1184-byte ML-KEM-768 encapsulation key, then "
+		    "a 32-byte X25519 share)", "KEM (key encapsulation mechanism), not a Diffie-Hellman exchange" },
+		  { "(1120 bytes: a 1088-byte ML-KEM-768 ciphertext, then a 32-byte X25519 share)",
+		    "ML-KEM-768's 32 bytes then X25519's 32 bytes, as one 64-byte shared secret",
+		    "key schedule is unchanged", "either X25519 or ML-KEM-768 holds", "harvest now, decrypt later",
+		    "cannot show this connection's 64-byte shared secret" },
+		  "X25519MLKEM768 key share (1120 bytes: a 1088-byte ML-KEM-768 ciphertext, then a 32-byte X25519 share)",
+		  { "secp256r1", "From the two key shares", "short-lived Diffie-Hellman public key", "1184-byte ML-KEM-768 ciphertext" } },
+		{ 0x11eb, "SecP256r1MLKEM768", KX_ECDHE_MLKEM, 1249, 1153,
+		  { "(1249 bytes: a 65-byte secp256r1 share, then a 1184-byte ML-KEM-768 encapsulation key)" },
+		  { "(1153 bytes: a 65-byte secp256r1 share, then a 1088-byte ML-KEM-768 ciphertext)",
+		    "secp256r1's 32 bytes then ML-KEM-768's 32 bytes, as one 64-byte shared secret",
+		    "either secp256r1 or ML-KEM-768 holds", "neither side's secp256r1 private key" },
+		  "(1153 bytes: a 65-byte secp256r1 share, then a 1088-byte ML-KEM-768 ciphertext)",
+		  { "X25519", "From the two key shares", "ML-KEM-768's 32 bytes then" } },
+		{ 0x11ed, "SecP384r1MLKEM1024", KX_ECDHE_MLKEM, 1665, 1665,
+		  { "(1665 bytes: a 97-byte secp384r1 share, then a 1568-byte ML-KEM-1024 encapsulation key)" },
+		  { "(1665 bytes: a 97-byte secp384r1 share, then a 1568-byte ML-KEM-1024 ciphertext)",
+		    "secp384r1's 48 bytes then ML-KEM-1024's 32 bytes, as one 80-byte shared secret",
+		    "cannot show this connection's 80-byte shared secret" },
+		  "(1665 bytes: a 97-byte secp384r1 share, then a 1568-byte ML-KEM-1024 ciphertext)",
+		  { "X25519", "ML-KEM-768", "64-byte" } },
+		{ 0x0201, "MLKEM768", KX_MLKEM, 1184, 1088,
+		  { "(a 1184-byte ML-KEM-768 encapsulation key)" },
+		  { "(a 1088-byte ML-KEM-768 ciphertext)", "There is no Diffie-Hellman here",
+		    "rests on ML-KEM-768 alone", "cannot show this connection's 32-byte shared secret",
+		    "key schedule is unchanged", "not the client's ML-KEM decapsulation key. So" },
+		  "MLKEM768 key share (a 1088-byte ML-KEM-768 ciphertext)",
+		  { "X25519", "hybrid", "ordinary Diffie-Hellman", "private key." } },
+		{ 0x0200, "MLKEM512", KX_MLKEM, 800, 768,
+		  { "(a 800-byte ML-KEM-512 encapsulation key)" },
+		  { "(a 768-byte ML-KEM-512 ciphertext)", "rests on ML-KEM-512 alone" },
+		  "(a 768-byte ML-KEM-512 ciphertext)", { "ML-KEM-768", "1088", "X25519" } },
+		/* sizes that do not fit the group: said so, and no parts are named */
+		{ 0x11ec, "X25519MLKEM768", KX_ECDHE_MLKEM, 1000, 1216,
+		  { "(1000 bytes, where a client share of X25519MLKEM768 has 1216, so tlsviz does not split it)" },
+		  { "(1216 bytes, where a server share of X25519MLKEM768 has 1120, so tlsviz does not split it)" },
+		  "1216 bytes, where a server share of X25519MLKEM768 has 1120", { "1088-byte", "1184-byte", "32-byte X25519 share" } },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct pq_story *pq = &cases[i];
+		struct capsink cs = { .base = { cap_emit } };
+		struct story *st = story_new(&cs.base);
+		const struct ev_stage *ch, *sh;
+		char all[16384];
+
+		feed_pq(st, pq);
+		ch = stage(&cs, 2, true, NULL);
+		sh = stage(&cs, 3, true, NULL);
+		assert_string_equal(ch->messages, "client_hello");
+		for (int k = 0; k < 3 && pq->ch_must[k]; k++)
+			assert_has(ch->explain, pq->ch_must[k]);
+		for (int k = 0; k < 6 && pq->sh_must[k]; k++)
+			assert_has(sh->explain, pq->sh_must[k]);
+		assert_has(sh->eavesdropper, pq->eve_must);
+		/* the eavesdropper learns the shares, never the secret */
+		assert_lacks(sh->eavesdropper, "shared secret");
+		snprintf(all, sizeof all, "%s\n%s\n%s\n%s", ch->explain, sh->explain, ch->eavesdropper, sh->eavesdropper);
+		for (int k = 0; k < 4 && pq->must_not[k]; k++)
+			assert_lacks(all, pq->must_not[k]);
+		story_free(st);
+		cap_clear(&cs);
+	}
+}
+
+/* A classic X25519 session gets none of the post-quantum sentences. */
+static void test_classic_explain_has_no_pq(void **state)
+{
+	static const struct pq_story x = { 0x001d, "x25519", KX_ECDHE, 0, 0, { NULL }, { NULL }, NULL, { NULL } };
+	struct capsink cs = { .base = { cap_emit } };
+	struct story *st = story_new(&cs.base);
+	const struct ev_stage *ch, *sh;
+
+	(void)state;
+	feed_pq(st, &x);
+	ch = stage(&cs, 2, true, NULL);
+	sh = stage(&cs, 3, true, NULL);
+	assert_has(ch->explain, "short-lived Diffie-Hellman public key");
+	assert_has(sh->explain, "its own ephemeral x25519 key share. From the two key shares both sides compute");
+	assert_has(sh->eavesdropper, "the server's public x25519 key share");
+	assert_lacks(ch->explain, "ML-KEM");
+	assert_lacks(sh->explain, "ML-KEM");
+	assert_lacks(sh->explain, "quantum");
+	story_free(st);
+	cap_clear(&cs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -637,6 +801,8 @@ int main(void)
 		cmocka_unit_test(test_tls12_without_keys),
 		cmocka_unit_test(test_live_plan_numbers),
 		cmocka_unit_test(test_titles),
+		cmocka_unit_test(test_pq_explain_from_facts),
+		cmocka_unit_test(test_classic_explain_has_no_pq),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

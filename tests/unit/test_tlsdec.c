@@ -1025,7 +1025,8 @@ static void test_truncated_at_end(void **state)
 	collect_free(&c);
 }
 
-/* ---- real captures (OpenSSL 3.0 peers, captures/README.md), their TCP
+/* ---- real captures (OpenSSL 3.0 peers, the post-quantum ones Node 26 with
+ * OpenSSL 3.5; captures/README.md), their TCP
  * streams extracted with tshark into tests/data/tls/<name>.<conn>.stream as
  * "C <hex>" / "S <hex>" lines in capture order ---- */
 
@@ -1161,6 +1162,11 @@ static void test_real_captures(void **state)
 		{ "tls12-ecdhe-ecdsa-aes128gcm", 1, false, false, "server_hello_done", NULL },
 		{ "tls12-resumption", 2, false, false, "finished", "master_secret" },
 		{ "tls12-resumption-ticket", 2, false, false, "new_session_ticket", NULL },
+		/* Node 26 / OpenSSL 3.5 peers: post-quantum key shares */
+		{ "tls13-x25519mlkem768", 1, false, false, "certificate_verify", "client_application_traffic_secret_0" },
+		{ "tls13-secp256r1mlkem768", 1, false, false, "new_session_ticket", NULL },
+		{ "tls13-mlkem768", 1, false, false, "finished", NULL },
+		{ "tls13-hrr-x25519mlkem768", 1, false, false, "hello_retry_request", NULL },
 		{ "tampered-tls13-aes128gcm", 1, false, true, NULL, NULL },
 		{ "tampered-tls12-ecdhe-aes128gcm", 1, false, true, NULL, NULL },
 	};
@@ -1176,13 +1182,13 @@ static void test_real_captures(void **state)
 static void test_mutated_streams(void **state)
 {
 	static const char *const names[] = { "tls13-hrr", "tls12-ecdhe-cbc-noetm", "tls13-mtls",
-					     "tls12-rsa-aes128gcm" };
+					     "tls12-rsa-aes128gcm", "tls13-hrr-x25519mlkem768" };
 	static uint8_t s[2][1 << 15];
 	static char line[1 << 17];
 	uint32_t seed = 12345;
 
 	(void)state;
-	for (size_t k = 0; k < 4; k++) {
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
 		char path[512];
 		struct keystore *ks = keystore_new();
 		size_t len[2] = { 0, 0 };
