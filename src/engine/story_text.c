@@ -58,6 +58,10 @@ static const struct para paras[] = {
 		  "mechanism), not a Diffie-Hellman exchange: the client sends an encapsulation key and keeps the "
 		  "matching decapsulation key; the server will use the encapsulation key to pick a fresh secret and "
 		  "answer with a ciphertext that only the client's decapsulation key opens."),
+	P(.kind = "client_hello", .ch13 = YES, .ch_kem = NO,
+	  .text = "Its key shares are all classical: none is post-quantum. Browsers and OpenSSL 3.5 send a hybrid "
+		  "X25519MLKEM768 share first and keep x25519 as the fallback, so that a recording of the handshake "
+		  "stays safe even against a future quantum computer."),
 	P(.kind = "client_hello", .ch13 = YES, .ch_kem = NO, .textbook = true,
 	  .text = "The textbook has the client wait for the server's public key and then send a session key encrypted "
 		  "with it. Here the client opens with its own short-lived Diffie-Hellman public key, and no session "

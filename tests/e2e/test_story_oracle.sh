@@ -292,7 +292,10 @@ rule '.key_exchange == "ecdhe_mlkem" or .key_exchange == "mlkem"' '.dir == "s2c"
 	'key schedule is unchanged' 'harvest now, decrypt later[^.]*X25519 alone'
 rule '.key_exchange == "mlkem"' 'true' '' 'ordinary Diffie-Hellman|short-lived Diffie-Hellman public key|X25519 share|hybrid'
 rule '.key_exchange != "ecdhe_mlkem" and .key_exchange != "mlkem" and ((.offered_shares // "") | test("MLKEM") | not)' \
-	'true' '' 'ML-KEM|post-quantum|encapsulation key'
+	'true' '' 'ML-KEM|(?<!none is )post-quantum|encapsulation key'
+# a TLS 1.3 ClientHello with classical shares only says so
+rule '(.hrr | not) and .offered_tls13 and ((.offered_shares // "") | length > 0) and ((.offered_shares // "") | test("MLKEM") | not)' \
+	'holds("client_hello")' 'none is post-quantum' ''
 # KeyUpdate stages explain the next generation
 rule '(.key_updates_c2s // 0) + (.key_updates_s2c // 0) > 0' 'holds("key_update")' 'traffic upd|next generation' ''
 

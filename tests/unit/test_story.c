@@ -755,6 +755,7 @@ static void test_pq_explain_from_facts(void **state)
 		assert_string_equal(ch->messages, "client_hello");
 		for (int k = 0; k < 3 && pq->ch_must[k]; k++)
 			assert_has(ch->explain, pq->ch_must[k]);
+		assert_lacks(ch->explain, "none is post-quantum");
 		for (int k = 0; k < 6 && pq->sh_must[k]; k++)
 			assert_has(sh->explain, pq->sh_must[k]);
 		assert_has(sh->eavesdropper, pq->eve_must);
@@ -781,6 +782,7 @@ static void test_classic_explain_has_no_pq(void **state)
 	ch = stage(&cs, 2, true, NULL);
 	sh = stage(&cs, 3, true, NULL);
 	assert_has(ch->explain, "short-lived Diffie-Hellman public key");
+	assert_has(ch->explain, "Its key shares are all classical: none is post-quantum.");
 	assert_has(sh->explain, "its own ephemeral x25519 key share. From the two key shares both sides compute");
 	assert_has(sh->eavesdropper, "the server's public x25519 key share");
 	assert_lacks(ch->explain, "ML-KEM");
