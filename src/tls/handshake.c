@@ -537,8 +537,10 @@ int handshake_parse(struct hs_info *hi, enum dir dir, const uint8_t *msg, size_t
 	ENSURE(blen == cursor_left(&c), ERR_LENGTH,
 	       "%s: length %u at offset 1 but %zu body bytes", *name, blen, cursor_left(&c));
 	TRY(cursor_sub(&c, "body", blen, &body));
-	if (type == 1)
+	if (type == 1) {
 		hi->ch_offers_tls13 = hi->ch_early_data = hi->ch_psk = false;
+		hi->ch_ech = ECH_NONE;
+	}
 	if (type == 2)
 		hi->is_hrr = false;
 	if (type == 16) {
