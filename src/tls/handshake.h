@@ -60,6 +60,10 @@ struct hs_info {
 	uint16_t ech_payload_len;   /* outer: bytes of the encrypted inner ClientHello */
 	bool ee_ech_retry;          /* EncryptedExtensions: the server sent retry_configs */
 	bool hrr_ech;               /* the HelloRetryRequest carried an ECH confirmation */
+	/* CompressedCertificate (RFC 8879) */
+	uint16_t cc_alg;            /* algorithm of the last one; 0 none */
+	uint32_t cc_compressed_len, cc_uncompressed_len;
+	bool cc_ok;                 /* it decompressed and parsed as a Certificate */
 };
 
 /* Where an extension list sits: decides which form an extension takes. */
