@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An ECHConfig in the key log is at most this long (the key store's cap). */
+#define KEYLOG_ECH_MAX 512
+
 static const char WHY_NOT_YET[] = "keys not yet known";
 static const char WHY_NO_STORE[] = "no key log or RSA key loaded";
 static const char WHY_NO_KEY[] = "no key for this client random";
@@ -498,4 +501,32 @@ void tlskeys_cke(struct tlsdec *d)
 		key_emit(d, DIR_NONE, "session_hash", d->session_hash, d->session_hash_len, NULL,
 			 "Hash(handshake messages ClientHello .. ClientKeyExchange)");
 	}
+}
+
+void tlskeys_ech(struct tlsdec *d)
+{
+	static const struct {
+		const char *label, *name, *derivation;
+	} ech[] = {
+		{ KL_ECH_SECRET, "ech_secret",
+		  "from the key log (ECH_SECRET): the HPKE shared secret that seals the inner ClientHello; "
+		  "shown, not used (tlsviz does not decrypt the inner hello)" },
+		{ KL_ECH_CONFIG, "ech_config",
+		  "from the key log (ECH_CONFIG): the ECHConfig the client encrypted to; shown, not used" },
+	};
+	uint8_t v[KEYLOG_ECH_MAX];
+	bool any = false;
+
+	if (d->ech_keys_shown || !d->ks || !d->hi.have_cr)
+		return;
+	for (size_t i = 0; i < sizeof ech / sizeof ech[0]; i++) {
+		int n = keystore_get(d->ks, ech[i].label, d->hi.client_random, 32, v, sizeof v);
+
+		if (n < 0)
+			continue;
+		key_emit(d, DIR_C2S, ech[i].name, v, (size_t)n, NULL, ech[i].derivation);
+		any = true;
+	}
+	memset(v, 0, sizeof v);
+	d->ech_keys_shown = any;
 }
