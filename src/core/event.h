@@ -197,6 +197,17 @@ struct ev_facts {
 	bool ch_psk;             /* pre_shared_key: a ticket offered for resumption */
 	bool ch_alpn;            /* application_layer_protocol_negotiation */
 	const char *ch_shares;   /* key_share groups, "x25519, secp256r1"; NULL none */
+	/* Encrypted ClientHello (RFC 9849): sni above is then the outer, public name */
+	bool ech;                /* the (last) ClientHello was a ClientHelloOuter */
+	uint16_t ech_kdf, ech_aead; /* its HPKE symmetric suite (RFC 9180 ids) */
+	uint16_t ech_payload;    /* bytes of the encrypted inner ClientHello */
+	bool ech_hrr;            /* the HelloRetryRequest carried the ECH confirmation (accepted) */
+	bool ech_retry;          /* EncryptedExtensions had retry_configs: ECH was not used */
+	bool ech_required;       /* an ech_required alert (121) was sent */
+	/* Certificate compression (RFC 8879) */
+	uint16_t cert_comp;      /* algorithm of the server's CompressedCertificate; 0 none */
+	uint32_t cert_comp_len;  /* its compressed size */
+	uint32_t cert_plain_len; /* the Certificate message it decompressed to */
 };
 
 struct ev_note {
