@@ -157,6 +157,31 @@ static void test_decompression_bomb(void **state)
 	free(zeros);
 }
 
+/* A zstd stream as the command-line tool writes it from a pipe: no content
+ * size and an 8 MiB window. It must decode without that window's memory. */
+static void test_zstd_large_window_unknown_size(void **state)
+{
+	size_t n = 1446, cap = 4096;
+	uint8_t *in = sample(n), *c = malloc(cap), *out = NULL;
+	ZSTD_CCtx *z = ZSTD_createCCtx();
+	ZSTD_inBuffer ib = { in, n, 0 };
+	ZSTD_outBuffer ob = { c, cap, 0 };
+
+	(void)state;
+	assert_non_null(z);
+	ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, 19);
+	ZSTD_CCtx_setParameter(z, ZSTD_c_windowLog, 23);
+	ZSTD_CCtx_setParameter(z, ZSTD_c_contentSizeFlag, 0);
+	assert_int_equal(ZSTD_compressStream2(z, &ob, &ib, ZSTD_e_end), 0);
+	assert_int_equal(ZSTD_getFrameContentSize(c, ob.pos), ZSTD_CONTENTSIZE_UNKNOWN);
+	assert_int_equal(decompress_cert(ZSTD, c, ob.pos, n, &out), 0);
+	assert_memory_equal(out, in, n);
+	free(out);
+	ZSTD_freeCCtx(z);
+	free(c);
+	free(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_trailing_corrupt),
 		cmocka_unit_test(test_unknown_algorithm_and_cap),
 		cmocka_unit_test(test_decompression_bomb),
+		cmocka_unit_test(test_zstd_large_window_unknown_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
