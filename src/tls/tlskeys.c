@@ -16,6 +16,8 @@
 static const char WHY_NOT_YET[] = "keys not yet known";
 static const char WHY_NO_STORE[] = "no key log or RSA key loaded";
 static const char WHY_NO_KEY[] = "no key for this client random";
+static const char WHY_ECH[] = "no key for the outer ClientHello's random: if the server accepted ECH, the "
+			      "key log names the inner ClientHello's random, which travels encrypted";
 static const char WHY_FS[] = "ephemeral (EC)DHE key exchange: the server's private key cannot recover "
 			     "these keys (forward secrecy); only a key log can";
 static const char WHY_CIPHER[] = "cipher suite not decryptable by tlsviz";
@@ -119,7 +121,7 @@ static int load13(struct tlsdec *d, enum dir dir, enum phase ph, unsigned gen,
 	n = keystore_get(d->ks, phase_kl(dir, ph), d->hi.client_random, 32, secret, 48);
 	if (n < 0) {
 		/* a server key is no use here: every TLS 1.3 exchange is ephemeral */
-		*why = keystore_has_rsa(d->ks) ? WHY_FS : WHY_NO_KEY;
+		*why = keystore_has_rsa(d->ks) ? WHY_FS : d->hi.ch_ech == ECH_OUTER ? WHY_ECH : WHY_NO_KEY;
 		return ERR_NOKEY;
 	}
 	if ((size_t)n != hash_len(s->prf)) {

@@ -137,6 +137,13 @@ eq "$n: second outer hello has an empty enc" "1" \
 	"$(jq -r 'select(.type == "handshake" and .msg_type == 1) | [.fields[] | select(.name == "length" and
 		.value == "0 (enc)")] | length' "$T_TMP/$n.json" | tail -1)"
 
+# with a key log that has no key for this hello, the reason names ECH's inner random
+timeout 60 "$TLSVIZ" replay "$CAP/$n.pcapng" --keylog "$CAP/tls13-certcomp-zlib.keys" --batch --json \
+	>"$T_TMP/$n.k.json" 2>"$T_TMP/$n.k.err"
+check "$n: records without a key say the key log may name the inner ClientHello's random" \
+	jqe -s '[.[] | select(.type == "record" and .encrypted)] | length > 0 and
+		all(.why_not | test("inner ClientHello"))' "$T_TMP/$n.k.json"
+
 # --- certificate compression ----------------------------------------------------------
 chain= # the chain's cert_data lengths, from tshark on the brotli capture
 for alg in brotli zlib zstd; do
