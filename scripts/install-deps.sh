@@ -7,8 +7,11 @@ PKGS=(
   # build
   build-essential cmake pkg-config
   libwolfssl-dev libpcap-dev libncurses-dev libjansson-dev
+  zlib1g-dev libbrotli-dev libzstd-dev   # RFC 8879 certificate decompression
   # tests and oracles
   libcmocka-dev tshark tmux openssl curl iproute2 util-linux procps time jq xxd
+  # synthetic ECH / compressed-certificate captures (scripts/gen-synthetic.py)
+  python3 python3-cryptography brotli zstd
   # hardening (fuzzers, sanitizer runtimes, leak checks)
   clang libclang-rt-14-dev valgrind
 )

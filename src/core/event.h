@@ -204,6 +204,17 @@ struct ev_facts {
 	/* key_exchange bytes of the negotiated group's shares, as decoded; 0 unknown */
 	uint16_t share_len_c;    /* the ClientHello's share for group */
 	uint16_t share_len_s;    /* the ServerHello's share */
+	/* Encrypted ClientHello (RFC 9849): sni above is then the outer, public name */
+	bool ech;                /* the (last) ClientHello was a ClientHelloOuter */
+	uint16_t ech_kdf, ech_aead; /* its HPKE symmetric suite (RFC 9180 ids) */
+	uint16_t ech_payload;    /* bytes of the encrypted inner ClientHello */
+	bool ech_hrr;            /* the HelloRetryRequest carried the ECH confirmation (accepted) */
+	bool ech_retry;          /* EncryptedExtensions had retry_configs: ECH was not used */
+	bool ech_required;       /* an ech_required alert (121) was sent */
+	/* Certificate compression (RFC 8879) */
+	uint16_t cert_comp;      /* algorithm of the server's CompressedCertificate; 0 none */
+	uint32_t cert_comp_len;  /* its compressed size */
+	uint32_t cert_plain_len; /* the Certificate message it decompressed to */
 };
 
 struct ev_note {

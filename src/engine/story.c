@@ -362,6 +362,13 @@ static bool key_needs(const struct sconn *c, const char *name, enum dir *d, cons
 	unsigned g = gen && gen[1] >= '0' && gen[1] <= '9' ? (unsigned)atoi(gen + 1) : 0;
 
 	*nth = 1;
+	if (!strncmp(name, "ech_", 4)) {
+		/* ECH_SECRET / ECH_CONFIG: made for the outer ClientHello just decoded */
+		*d = DIR_C2S;
+		*msg = "client_hello";
+		*nth = ch_at ? ch_at : 1;
+		return true;
+	}
 	if (strstr(name, "ephemeral")) {
 		if (!v12 && !v13)
 			return c->facts.version == 0 ? (*msg = NULL, true) : false; /* wait for the version */

@@ -8,6 +8,8 @@
 #include "tls/groups.h"
 #include "tls/names.h"
 
+#include "tls/names.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +29,8 @@ struct para {
 	unsigned kx;           /* mask of KXM(KX_*); 0 any */
 	int resumed, client_auth, ch13, ch_psk, ch_alpn, authfail, ku_req; /* ANY, NO or YES */
 	int ch_kem;            /* the ClientHello sent a hybrid or ML-KEM share: ANY, NO or YES */
+	int ech, ech_hrr, ech_retry, cert_comp; /* ANY, NO or YES: ECH outer hello, its HRR
+						   confirmation, retry_configs, CompressedCertificate */
 	int alert;             /* alert description, 0 any */
 	enum dir dir;          /* DIR_NONE any */
 	const char *has;       /* a token the stage holds, or NULL */
@@ -42,12 +46,23 @@ static const struct para paras[] = {
 		  "reliable, ordered byte stream; the TLS records travel inside it. Nothing here is encrypted or "
 		  "authenticated."),
 	/* ClientHello: only what the hello itself offers is known here */
-	P(.kind = "client_hello", .ch13 = YES,
+	P(.kind = "client_hello", .ch13 = YES, .ech = NO,
 	  .text = "The client sends ClientHello in the clear: a fresh 32-byte random, the cipher suites and groups it "
 		  "supports, supported_versions (it offers TLS 1.3) and the server name it wants ({sni}). In key_share "
 		  "it already sends an ephemeral public key for {shares}, made for this connection only; the private "
 		  "half never leaves the client. Sending a key share this early lets TLS 1.3 finish the handshake in "
 		  "one round trip."),
+	P(.kind = "client_hello", .ch13 = YES, .ech = YES,
+	  .text = "The client sends ClientHello in the clear: a fresh 32-byte random, the cipher suites and groups it "
+		  "supports, supported_versions (it offers TLS 1.3) and a key_share with an ephemeral public key for "
+		  "{shares}. But this is only the outer ClientHello of Encrypted ClientHello (ECH). Its server_name, "
+		  "{sni}, is the public name of the provider that answers for many sites, not the site the client wants."),
+	P(.kind = "client_hello", .ech = YES,
+	  .text = "What stays hidden: the real server name and the rest of the real ClientHello (the inner "
+		  "ClientHello) are inside the encrypted_client_hello extension, {echlen} bytes encrypted with HPKE "
+		  "({echsuite}) to the public key of the server's ECH configuration, which the client fetched from "
+		  "DNS beforehand. Only the holder of that configuration's private key can read them; anyone on the "
+		  "path sees just the public name."),
 	P(.kind = "client_hello", .ch_psk = YES,
 	  .text = "It also offers a ticket from an earlier connection in pre_shared_key, with a binder (an HMAC keyed "
 		  "with the ticket's pre-shared key) proving it holds that key: it asks to resume."),
@@ -84,6 +99,10 @@ static const struct para paras[] = {
 		  "HelloRetryRequest: a ServerHello whose random is the fixed value SHA-256(\"HelloRetryRequest\"), "
 		  "naming the group it wants ({group}). The client must send a second ClientHello: one extra round "
 		  "trip. Nothing is encrypted yet."),
+	P(.kind = "hello_retry_request", .ech_hrr = YES,
+	  .text = "The HelloRetryRequest also carries an encrypted_client_hello extension: an 8-byte confirmation "
+		  "computed from the inner ClientHello, which tells the client that the server decrypted it and accepted "
+		  "ECH. The client's second ClientHello is again an outer one with the real hello encrypted inside."),
 	/* the server's hello flight */
 	P(.kind = "server_hello_flight", .version = 0x0304, .kx = KX_DH | KX_PQ,
 	  .text = "The server answers with ServerHello: its random, the chosen suite ({suite}) and {shshare}, and from "
@@ -92,6 +111,17 @@ static const struct para paras[] = {
 		  "with the certificate's private key) and Finished (an HMAC over the handshake proving the server "
 		  "holds the handshake keys). The signature ties the key exchange to the certificate, so a man in the "
 		  "middle cannot swap in its own key share."),
+	P(.kind = "server_hello_flight", .version = 0x0304, .ech_retry = YES,
+	  .text = "In EncryptedExtensions the server sent retry_configs: it did not use the encrypted inner "
+		  "ClientHello (it has no key for the configuration the client used, or the extension was only a "
+		  "decoy). It completed the handshake for the public name {sni} instead, with a certificate for that "
+		  "name, and handed the client fresh ECH configurations for its next attempt. They travel encrypted: "
+		  "an eavesdropper does not see them."),
+	P(.kind = "server_hello_flight", .cert_comp = YES,
+	  .text = "The certificate chain came as CompressedCertificate (RFC 8879), compressed with {certcomp}: "
+		  "{certcomp_len} bytes on the wire instead of {certplain_len}. The client decompresses it and checks "
+		  "it exactly as it would a Certificate message; a smaller first flight from the server makes the "
+		  "handshake faster."),
 	P(.kind = "server_hello_flight", .version = 0x0304, .client_auth = YES,
 	  .text = "Among the encrypted messages is CertificateRequest: the server asks the client to prove who it is "
 		  "with a certificate of its own."),
@@ -236,6 +266,11 @@ static const struct para paras[] = {
 	P(.kind = "alert", .alert = 42,
 	  .text = "{Side} sends the fatal alert bad_certificate (42): the certificate it received is not acceptable, "
 		  "and it aborts."),
+	P(.kind = "alert", .alert = 121,
+	  .text = "{Side} sends the fatal alert ech_required (121): the server did not accept the encrypted "
+		  "ClientHello and sent retry_configs instead. The client has checked the server's certificate for "
+		  "the public name, so it can trust those new configurations; it ends this connection without "
+		  "sending anything meant for the real site, and retries with them on a new one."),
 	P(.kind = "alert",
 	  .text = "{Side} sends the alert {alert}. A fatal alert ends the connection."),
 	P(.authfail = YES,
@@ -411,7 +446,21 @@ static void fill_var(const struct story_ctx *x, const char *var, size_t n, char 
 		const char *sh = f->ch_shares ? f->ch_shares : "one group";
 
 		snprintf(out, cap, "%.*s", (int)strcspn(sh, ","), sh);
-	} else if (VAR("Side"))
+	} else if (VAR("echlen"))
+		snprintf(out, cap, "%u", f->ech_payload);
+	else if (VAR("echsuite")) {
+		const char *k = names_hpke_kdf(f->ech_kdf), *a = names_hpke_aead(f->ech_aead);
+
+		snprintf(out, cap, "%s, %s", k ? k : "an unknown KDF", a ? a : "an unknown AEAD");
+	} else if (VAR("certcomp")) {
+		const char *alg = names_cert_compression(f->cert_comp);
+
+		snprintf(out, cap, "%s", alg ? alg : "an unknown algorithm");
+	} else if (VAR("certcomp_len"))
+		snprintf(out, cap, "%u", f->cert_comp_len);
+	else if (VAR("certplain_len"))
+		snprintf(out, cap, "%u", f->cert_plain_len);
+	else if (VAR("Side"))
 		snprintf(out, cap, "%s", s->dir == DIR_S2C ? "The server" : "The client");
 	else if (VAR("http"))
 		snprintf(out, cap, "%s", s->http[0] ? s->http : "HTTP/1.x");
@@ -526,12 +575,13 @@ static bool para_fits(const struct para *p, const struct story_ctx *x)
 	if (p->alert && (!s->has_alert || p->alert != s->alert_desc))
 		return false;
 	if (p->kind && !strcmp(p->kind, "alert") && !p->alert && s->has_alert &&
-	    (s->alert_desc == 20 || s->alert_desc == 42 || s->alert_desc == 48))
+	    (s->alert_desc == 20 || s->alert_desc == 42 || s->alert_desc == 48 || s->alert_desc == 121))
 		return false; /* those have their own paragraph */
 	return cond(p->resumed, f->resumed) && cond(p->client_auth, f->client_auth) && cond(p->ch13, f->ch_tls13) &&
 	       cond(p->ch_kem, f->ch_kem_group != 0) &&
 	       cond(p->ch_psk, f->ch_psk) && cond(p->ch_alpn, f->ch_alpn) && cond(p->authfail, s->auth_failed) &&
-	       cond(p->ku_req, s->ku_requested);
+	       cond(p->ku_req, s->ku_requested) && cond(p->ech, f->ech) && cond(p->ech_hrr, f->ech_hrr) &&
+	       cond(p->ech_retry, f->ech_retry) && cond(p->cert_comp, f->cert_comp != 0);
 }
 
 void story_text_explain(const struct story_ctx *x, char *out, size_t cap)
@@ -569,7 +619,12 @@ static void eve_token(const struct story_ctx *x, const char *tok, size_t n, char
 
 	snprintf(t, sizeof t, "%.*s", (int)(n < 63 ? n : 63), tok);
 	out[0] = 0;
-	if (!strcmp(t, "client_hello"))
+	if (!strcmp(t, "client_hello") && f->ech)
+		fill(x, "the whole outer ClientHello: the public name ({sni}), the offered versions, suites and groups, "
+			"public key shares for {shares}, and an encrypted_client_hello of {echlen} bytes it cannot read, "
+			"with the real server name inside",
+		     out, cap);
+	else if (!strcmp(t, "client_hello"))
 		fill(x, f->ch_tls13 ? "the whole ClientHello: the server name ({sni}), the offered versions, suites and "
 				      "groups, and public key shares for {shares}"
 				    : "the whole ClientHello: the server name ({sni}), the offered suites and groups",

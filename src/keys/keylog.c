@@ -44,6 +44,10 @@ static const struct label_rule rules[] = {
 	{ KL_SERVER_AP, 32, 32, 64, true },
 	{ KL_EXPORTER, 32, 32, 64, true },
 	{ KL_EARLY_EXPORTER, 32, 32, 64, true },
+	/* the KEM shared secret: 32 (X25519, P-256), 48 (P-384) or 64 (P-521, X448) */
+	{ KL_ECH_SECRET, 32, 16, 64, false },
+	/* a serialized ECHConfig (version, length, contents) */
+	{ KL_ECH_CONFIG, 32, 8, KS_SECRET_MAX, false },
 };
 /* CLIENT_TRAFFIC_SECRET_<N> / SERVER_TRAFFIC_SECRET_<N> after key updates. */
 static const struct label_rule traffic_n = { "TRAFFIC_SECRET_N", 32, 32, 64, true };

@@ -71,6 +71,11 @@ int hash_digest(enum hash_kind h, const uint8_t *in, size_t len, uint8_t *out);
 #define KL_SERVER_AP "SERVER_TRAFFIC_SECRET_0"
 #define KL_EXPORTER "EXPORTER_SECRET"
 #define KL_EARLY_EXPORTER "EARLY_EXPORTER_SECRET"
+/* Encrypted ClientHello (RFC 9850): the HPKE shared secret and the ECHConfig
+ * the client used, keyed by the outer ClientHello random. Shown, never used:
+ * tlsviz does not decrypt the inner ClientHello. */
+#define KL_ECH_SECRET "ECH_SECRET"
+#define KL_ECH_CONFIG "ECH_CONFIG"
 
 struct keystore;
 

@@ -61,6 +61,11 @@ bool eve_project(const struct event *in, struct event *out)
 			f->fatal_alert = -1;
 			f->key_updates[DIR_C2S] = f->key_updates[DIR_S2C] = 0;
 			f->handshake_visible = false;
+			/* EncryptedExtensions, the certificate and late alerts are encrypted */
+			f->ech_retry = false;
+			f->ech_required = false;
+			f->cert_comp = 0;
+			f->cert_comp_len = f->cert_plain_len = 0;
 		}
 		return true;
 	}

@@ -114,6 +114,16 @@ static void json_facts(json_t *o, const struct ev_facts *f)
 	json_object_set_new(o, "offered_shares", f->ch_shares ? json_string(f->ch_shares) : json_null());
 	json_object_set_new(o, "client_share_bytes", f->share_len_c ? json_integer(f->share_len_c) : json_null());
 	json_object_set_new(o, "server_share_bytes", f->share_len_s ? json_integer(f->share_len_s) : json_null());
+	json_object_set_new(o, "ech", json_boolean(f->ech));
+	json_object_set_new(o, "ech_kdf", f->ech ? json_integer(f->ech_kdf) : json_null());
+	json_object_set_new(o, "ech_aead", f->ech ? json_integer(f->ech_aead) : json_null());
+	json_object_set_new(o, "ech_payload_len", f->ech ? json_integer(f->ech_payload) : json_null());
+	json_object_set_new(o, "ech_hrr_confirmation", json_boolean(f->ech_hrr));
+	json_object_set_new(o, "ech_retry_configs", json_boolean(f->ech_retry));
+	json_object_set_new(o, "ech_required", json_boolean(f->ech_required));
+	json_object_set_new(o, "cert_compression", f->cert_comp ? json_integer(f->cert_comp) : json_null());
+	json_object_set_new(o, "cert_compressed_len", f->cert_comp ? json_integer(f->cert_comp_len) : json_null());
+	json_object_set_new(o, "cert_uncompressed_len", f->cert_comp ? json_integer(f->cert_plain_len) : json_null());
 }
 
 /* Per-type members. */

@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/hex.h"
 #include "output/view_int.h"
+#include "tls/names.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,16 @@ static void text_facts(struct text_view *v, const struct event *ev)
 		kx_name(f->kx) ? kx_name(f->kx) : "not known yet", f->group_name ? " " : "",
 		f->group_name ? f->group_name : "", f->hrr ? ", HelloRetryRequest" : "", f->resumed ? ", resumed" : "",
 		f->client_auth ? ", client certificate requested" : "");
+	if (f->ech || f->ech_retry || f->ech_required)
+		fprintf(v->out, "  facts   ECH: %s%s%s%s\n", f->ech ? "outer ClientHello, public name " : "no ECH offered",
+			f->ech ? (f->sni ? f->sni : "(none)") : "", f->ech_retry ? ", server sent retry_configs" : "",
+			f->ech_required ? ", ech_required alert" : "");
+	if (f->cert_comp) {
+		const char *alg = names_cert_compression(f->cert_comp);
+
+		fprintf(v->out, "  facts   certificate compressed with %s: %u bytes on the wire, %u uncompressed\n",
+			alg ? alg : "an unknown algorithm", f->cert_comp_len, f->cert_plain_len);
+	}
 }
 
 /* Print one event. */

@@ -1,6 +1,6 @@
 /* TLS extensions, decoded field by field (RFC 8446 4.2, RFC 6066, RFC 7301,
  * RFC 7627, RFC 7366, RFC 8449, RFC 8879, RFC 5746, RFC 6962, RFC 7685,
- * draft-ietf-tls-ecdhe-mlkem, draft-ietf-tls-mlkem). */
+ * draft-ietf-tls-ecdhe-mlkem, draft-ietf-tls-mlkem; RFC 9849 ECH in ech.c). */
 #include "core/err.h"
 #include "tls/cert.h"
 #include "tls/groups.h"
@@ -521,6 +521,10 @@ static int ext_body(uint16_t type, struct cursor *b, enum ext_ctx ctx, int depth
 		return ext_authorities(b, fl, depth);
 	case 51:
 		return ext_key_share(b, ctx, fl, depth, hi);
+	case 0xfd00:
+		return ech_parse_outer_extensions(b, fl, depth);
+	case 0xfe0d:
+		return ech_parse_ext(b, ctx, fl, depth, hi);
 	case 0xff01: /* struct { opaque renegotiated_connection<0..255>; } RenegotiationInfo; */
 		TRY(hs_vec(b, 1, "renegotiated_connection", &v, fl, depth));
 		TRY(ext_opaque(&v, "renegotiated_connection", fl, depth));

@@ -120,17 +120,35 @@ void facts_message(struct facts *x, const struct hs_info *hi, enum dir dir, uint
 		}
 		f->ch_tls13 = hi->ch_offers_tls13;
 		f->ch_psk = hi->ch_psk;
+		f->ech = hi->ch_ech == ECH_OUTER;
+		f->ech_kdf = f->ech ? hi->ech_kdf : 0;
+		f->ech_aead = f->ech ? hi->ech_aead : 0;
+		f->ech_payload = f->ech ? hi->ech_payload_len : 0;
 		break;
 	case 2:
-		if (hi->is_hrr)
+		if (hi->is_hrr) {
 			f->hrr = true;
+			f->ech_hrr = hi->hrr_ech;
+		}
 		else if (hi->version != 0x0304 && hi->sh_sid_match)
 			f->resumed = true; /* TLS 1.2: the server took the offered session */
+		break;
+	case 8:
+		f->ech_retry = hi->ee_ech_retry;
 		break;
 	case 11:
 		if (dir == DIR_S2C) {
 			x->server_cert_seen = true;
 			f->certificate = 1;
+		}
+		break;
+	case 25: /* compressed_certificate: the Certificate it stands for, and the sizes */
+		if (dir == DIR_S2C && hi->cc_ok) {
+			x->server_cert_seen = true;
+			f->certificate = 1;
+			f->cert_comp = hi->cc_alg;
+			f->cert_comp_len = hi->cc_compressed_len;
+			f->cert_plain_len = hi->cc_uncompressed_len;
 		}
 		break;
 	case 13:
@@ -167,6 +185,8 @@ void facts_ccs(struct facts *x, const struct hs_info *hi, enum dir dir)
 void facts_alert(struct facts *x, uint8_t level, uint8_t desc)
 {
 	x->f.alerts++;
+	if (desc == 121)
+		x->f.ech_required = true;
 	if (level == 2 && x->f.fatal_alert < 0)
 		x->f.fatal_alert = desc;
 }
@@ -193,6 +213,10 @@ static bool facts_same(const struct facts *x)
 	       a->ch_tls13 == b->ch_tls13 && a->ch_psk == b->ch_psk && a->ch_alpn == b->ch_alpn &&
 	       a->ch_kem_group == b->ch_kem_group && a->ch_kem_len == b->ch_kem_len &&
 	       a->share_len_c == b->share_len_c && a->share_len_s == b->share_len_s &&
+	       a->ech == b->ech && a->ech_kdf == b->ech_kdf && a->ech_aead == b->ech_aead &&
+	       a->ech_payload == b->ech_payload && a->ech_retry == b->ech_retry && a->ech_hrr == b->ech_hrr &&
+	       a->ech_required == b->ech_required && a->cert_comp == b->cert_comp &&
+	       a->cert_comp_len == b->cert_comp_len && a->cert_plain_len == b->cert_plain_len &&
 	       !strcmp(x->sni, x->sent_sni) && !strcmp(x->shares, x->sent_shares);
 }
 

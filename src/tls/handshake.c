@@ -6,9 +6,11 @@
 #include "core/err.h"
 #include "keys/keys.h"
 #include "tls/cert.h"
+#include "tls/decompress.h"
 #include "tls/names.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* SHA-256("HelloRetryRequest"), RFC 8446 section 4.1.3. */
@@ -449,23 +451,65 @@ static int hs_key_update(struct cursor *c, struct fields *fl, struct hs_info *hi
 	return cursor_end(c, "key_update");
 }
 
+/* Nest the fields from index from on one level deeper and point them at the
+ * compressed bytes [off, off+len): decompressed bytes have no place in the
+ * message, they come from those. */
+static void hs_fields_from(struct fields *fl, size_t from, uint32_t off, uint32_t len)
+{
+	for (size_t i = from; i < fl->n; i++) {
+		fl->v[i].depth++;
+		fl->v[i].off = off;
+		fl->v[i].len = len;
+	}
+}
+
 /* struct { CertificateCompressionAlgorithm algorithm; uint24 uncompressed_length;
- *          opaque compressed_certificate_message<1..2^24-1>; } CompressedCertificate; */
-static int hs_compressed_certificate(struct cursor *c, struct fields *fl)
+ *          opaque compressed_certificate_message<1..2^24-1>; } CompressedCertificate;
+ * The message decompresses to the body of the Certificate it stands for
+ * (RFC 8879 section 4), which is then shown as usual. */
+static int hs_compressed_certificate(struct cursor *c, struct fields *fl, struct hs_info *hi)
 {
 	uint64_t at = cursor_offset(c);
+	struct cursor v, cert;
 	uint16_t alg;
 	uint32_t ulen;
+	uint8_t *plain = NULL;
+	size_t from;
 	char buf[96];
+	int rc;
 
+	hi->cc_alg = 0;
+	hi->cc_ok = false;
 	TRY(cursor_u16(c, "algorithm", &alg));
 	names_fmt16(buf, sizeof buf, names_cert_compression, alg);
 	fields_add(fl, 0, "algorithm", at, 2, "%s", buf);
 	at = cursor_offset(c);
 	TRY(cursor_u24(c, "uncompressed_length", &ulen));
 	fields_add(fl, 0, "uncompressed_length", at, 3, "%u", ulen);
-	TRY(hs_opaque(c, 3, "compressed_certificate_message", 1, fl, 0));
-	return cursor_end(c, "compressed_certificate");
+	TRY(hs_vec(c, 3, "compressed_certificate_message", &v, fl, 0));
+	ENSURE(cursor_left(&v) > 0, ERR_LENGTH, "compressed_certificate_message: empty at offset %llu",
+	       (unsigned long long)cursor_offset(&v));
+	at = cursor_offset(&v);
+	hi->cc_alg = alg;
+	hi->cc_compressed_len = (uint32_t)cursor_left(&v);
+	hi->cc_uncompressed_len = ulen;
+	rc = decompress_cert(alg, v.p + v.pos, cursor_left(&v), ulen, &plain);
+	TRY(hs_hex_rest(&v, "compressed_certificate_message", fl, 0));
+	TRY(cursor_end(c, "compressed_certificate"));
+	if (rc < 0)
+		return err_wrap(rc, "compressed_certificate_message at offset %llu: ", (unsigned long long)at);
+	fields_add(fl, 0, "decompressed", at, hi->cc_compressed_len,
+		   "Certificate, %u bytes from %u compressed (%s)", ulen, hi->cc_compressed_len,
+		   names_cert_compression(alg));
+	from = fl->n;
+	cursor_init(&cert, plain, ulen, 0);
+	rc = hs_certificate(&cert, fl, hi);
+	hs_fields_from(fl, from, (uint32_t)at, hi->cc_compressed_len);
+	free(plain);
+	if (rc < 0)
+		return err_wrap(rc, "decompressed certificate: ");
+	hi->cc_ok = true;
+	return 0;
 }
 
 /* struct { CertificateStatusType status_type; OCSPResponse response<1..2^24-1>; } CertificateStatus; */
@@ -507,7 +551,7 @@ static int hs_body(uint8_t type, struct cursor *c, struct fields *fl, struct hs_
 	case 20: return hs_finished(c, fl, hi);
 	case 22: return hs_certificate_status(c, fl);
 	case 24: return hs_key_update(c, fl, hi);
-	case 25: return hs_compressed_certificate(c, fl);
+	case 25: return hs_compressed_certificate(c, fl, hi);
 	case 254: /* message_hash: the transcript hash of the first ClientHello */
 		return hs_hex_rest(c, "hash", fl, 0);
 	default:
@@ -537,8 +581,10 @@ int handshake_parse(struct hs_info *hi, enum dir dir, const uint8_t *msg, size_t
 	ENSURE(blen == cursor_left(&c), ERR_LENGTH,
 	       "%s: length %u at offset 1 but %zu body bytes", *name, blen, cursor_left(&c));
 	TRY(cursor_sub(&c, "body", blen, &body));
-	if (type == 1)
+	if (type == 1) {
 		hi->ch_offers_tls13 = hi->ch_early_data = hi->ch_psk = false;
+		hi->ch_ech = ECH_NONE;
+	}
 	if (type == 2)
 		hi->is_hrr = false;
 	if (type == 16) {

@@ -14,6 +14,13 @@
 
 struct suite;
 
+/* What a ClientHello's encrypted_client_hello extension says it is. */
+enum ech_kind {
+	ECH_NONE,  /* no encrypted_client_hello extension */
+	ECH_OUTER, /* ClientHelloOuter: carries the encrypted inner hello */
+	ECH_INNER, /* ClientHelloInner: the marker only (seen after decryption) */
+};
+
 /* Facts about the connection: some are inputs to the parsers (the negotiated
  * version and suite decide a message's form), the rest are filled in. */
 struct hs_info {
@@ -48,6 +55,18 @@ struct hs_info {
 	size_t enc_pms_len;
 	/* KeyUpdate */
 	uint8_t ku_request;
+	/* Encrypted ClientHello (RFC 9849, tls/ech.c) */
+	enum ech_kind ch_ech;       /* the last ClientHello's encrypted_client_hello */
+	uint16_t ech_kdf, ech_aead; /* outer: HpkeSymmetricCipherSuite */
+	uint8_t ech_config_id;      /* outer */
+	uint16_t ech_enc_len;       /* outer: bytes of the HPKE encapsulated key */
+	uint16_t ech_payload_len;   /* outer: bytes of the encrypted inner ClientHello */
+	bool ee_ech_retry;          /* EncryptedExtensions: the server sent retry_configs */
+	bool hrr_ech;               /* the HelloRetryRequest carried an ECH confirmation */
+	/* CompressedCertificate (RFC 8879) */
+	uint16_t cc_alg;            /* algorithm of the last one; 0 none */
+	uint32_t cc_compressed_len, cc_uncompressed_len;
+	bool cc_ok;                 /* it decompressed and parsed as a Certificate */
 };
 
 /* Where an extension list sits: decides which form an extension takes. */
@@ -66,6 +85,12 @@ bool handshake_is_hrr_random(const uint8_t random[32]);
 /* Parse the body of an extensions<..> vector (ext.c). */
 int ext_parse_list(struct cursor *c, enum ext_ctx ctx, int depth,
 		   struct fields *fl, struct hs_info *hi);
+/* Encrypted ClientHello (ech.c): the body of encrypted_client_hello (0xfe0d)
+ * in its ClientHello, EncryptedExtensions or HelloRetryRequest form, and of
+ * ech_outer_extensions (0xfd00). */
+int ech_parse_ext(struct cursor *b, enum ext_ctx ctx, struct fields *fl, int depth,
+		  struct hs_info *hi);
+int ech_parse_outer_extensions(struct cursor *b, struct fields *fl, int depth);
 /* Read a length-prefixed vector (prefix 1, 2 or 3 bytes) and add a "length"
  * field for its prefix. */
 int hs_vec(struct cursor *c, int prefix, const char *what, struct cursor *sub,

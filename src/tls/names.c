@@ -275,3 +275,31 @@ void names_fmt8(char *out, size_t cap, const char *(*look)(uint8_t), uint8_t v)
 
 	snprintf(out, cap, "%s (%u)", n ? n : "unknown", v);
 }
+
+/* HPKE registries (RFC 9180 section 7), as ECH (RFC 9849) uses them. */
+const char *names_hpke_kem(uint16_t id)
+{
+	static const struct name16 t[] = {
+		{ 0x0010, "DHKEM(P-256, HKDF-SHA256)" }, { 0x0011, "DHKEM(P-384, HKDF-SHA384)" },
+		{ 0x0012, "DHKEM(P-521, HKDF-SHA512)" }, { 0x0020, "DHKEM(X25519, HKDF-SHA256)" },
+		{ 0x0021, "DHKEM(X448, HKDF-SHA512)" },
+	};
+	return find16(t, N(t), id);
+}
+
+const char *names_hpke_kdf(uint16_t id)
+{
+	static const struct name16 t[] = {
+		{ 0x0001, "HKDF-SHA256" }, { 0x0002, "HKDF-SHA384" }, { 0x0003, "HKDF-SHA512" },
+	};
+	return find16(t, N(t), id);
+}
+
+const char *names_hpke_aead(uint16_t id)
+{
+	static const struct name16 t[] = {
+		{ 0x0001, "AES-128-GCM" }, { 0x0002, "AES-256-GCM" },
+		{ 0x0003, "ChaCha20Poly1305" }, { 0xffff, "Export-only" },
+	};
+	return find16(t, N(t), id);
+}

@@ -24,6 +24,10 @@ const char *names_cert_compression(uint16_t alg);
 const char *names_status_type(uint8_t t);
 const char *names_compression(uint8_t m);
 const char *names_client_cert_type(uint8_t t);
+/* HPKE KEM, KDF and AEAD identifiers (RFC 9180), named as RFC 9849 lists them. */
+const char *names_hpke_kem(uint16_t id);
+const char *names_hpke_kdf(uint16_t id);
+const char *names_hpke_aead(uint16_t id);
 /* RFC 8701 GREASE values: 0x?a?a with both bytes equal. */
 bool names_is_grease(uint16_t v);
 

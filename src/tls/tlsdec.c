@@ -98,6 +98,7 @@ static void dec_client_hello_seen(struct tlsdec *d)
 	d->session_hash_len = 0;
 	d->ee_seen = false;
 	d->sh_seen = false;
+	d->ech_keys_shown = false;
 	free(d->enc_pms);
 	d->enc_pms = NULL;
 	d->enc_pms_len = 0;
@@ -110,7 +111,13 @@ static void dec_message_effects(struct tlsdec *d, enum dir dir, uint8_t type, bo
 	bool tls13 = d->hi.version == 0x0304;
 
 	switch (type) {
+	case 1:
+		if (d->hi.ch_ech == ECH_OUTER)
+			tlskeys_ech(d);
+		break;
 	case 2:
+		if (d->hi.ch_ech == ECH_OUTER)
+			tlskeys_ech(d); /* the key log may have arrived since the hello */
 		if (d->hi.is_hrr) {
 			d->hrr_pending = true;
 			if (tlsdec_dir(d, DIR_C2S)->ph == PH_EARLY)

@@ -51,6 +51,7 @@ struct tlsdec {
 	bool sh_seen;            /* a ServerHello (not an HRR) was parsed */
 	bool hrr_pending;        /* HRR seen, the second ClientHello not yet */
 	bool ee_seen;
+	bool ech_keys_shown;      /* ECH_SECRET / ECH_CONFIG of this hello emitted */
 	uint64_t cur_rec_off;    /* stream offset of the record being decoded */
 	unsigned par;            /* threads opening records (> 1: holds a pool reference) */
 	/* TLS 1.2 */
@@ -109,6 +110,9 @@ int tlskeys_open(struct tlsdec *d, enum dir dir, const uint8_t *hdr, const uint8
 void tlskeys_update(struct tlsdec *d, enum dir dir);
 /* The ClientKeyExchange is complete: keep what the TLS 1.2 master needs. */
 void tlskeys_cke(struct tlsdec *d);
+/* An outer ClientHello (ECH) or the hello after it was decoded: show the
+ * key log's ECH_SECRET and ECH_CONFIG for its random, once. */
+void tlskeys_ech(struct tlsdec *d);
 /* Whether tlskeys_open of r would do nothing but open it with dir's current
  * keys at the next sequence number (then it may be opened in advance). */
 bool tlskeys_steady(struct tlsdec *d, enum dir dir, const struct record_view *r);

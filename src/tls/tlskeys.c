@@ -10,9 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An ECHConfig in the key log is at most this long (the key store's cap). */
+#define KEYLOG_ECH_MAX 512
+
 static const char WHY_NOT_YET[] = "keys not yet known";
 static const char WHY_NO_STORE[] = "no key log or RSA key loaded";
 static const char WHY_NO_KEY[] = "no key for this client random";
+static const char WHY_ECH[] = "no key for the outer ClientHello's random: if the server accepted ECH, the "
+			      "key log names the inner ClientHello's random, which travels encrypted";
 static const char WHY_FS[] = "ephemeral (EC)DHE key exchange: the server's private key cannot recover "
 			     "these keys (forward secrecy); only a key log can";
 static const char WHY_CIPHER[] = "cipher suite not decryptable by tlsviz";
@@ -116,7 +121,7 @@ static int load13(struct tlsdec *d, enum dir dir, enum phase ph, unsigned gen,
 	n = keystore_get(d->ks, phase_kl(dir, ph), d->hi.client_random, 32, secret, 48);
 	if (n < 0) {
 		/* a server key is no use here: every TLS 1.3 exchange is ephemeral */
-		*why = keystore_has_rsa(d->ks) ? WHY_FS : WHY_NO_KEY;
+		*why = keystore_has_rsa(d->ks) ? WHY_FS : d->hi.ch_ech == ECH_OUTER ? WHY_ECH : WHY_NO_KEY;
 		return ERR_NOKEY;
 	}
 	if ((size_t)n != hash_len(s->prf)) {
@@ -506,4 +511,32 @@ void tlskeys_cke(struct tlsdec *d)
 		key_emit(d, DIR_NONE, "session_hash", d->session_hash, d->session_hash_len, NULL,
 			 "Hash(handshake messages ClientHello .. ClientKeyExchange)");
 	}
+}
+
+void tlskeys_ech(struct tlsdec *d)
+{
+	static const struct {
+		const char *label, *name, *derivation;
+	} ech[] = {
+		{ KL_ECH_SECRET, "ech_secret",
+		  "from the key log (ECH_SECRET): the HPKE shared secret that seals the inner ClientHello; "
+		  "shown, not used (tlsviz does not decrypt the inner hello)" },
+		{ KL_ECH_CONFIG, "ech_config",
+		  "from the key log (ECH_CONFIG): the ECHConfig the client encrypted to; shown, not used" },
+	};
+	uint8_t v[KEYLOG_ECH_MAX];
+	bool any = false;
+
+	if (d->ech_keys_shown || !d->ks || !d->hi.have_cr)
+		return;
+	for (size_t i = 0; i < sizeof ech / sizeof ech[0]; i++) {
+		int n = keystore_get(d->ks, ech[i].label, d->hi.client_random, 32, v, sizeof v);
+
+		if (n < 0)
+			continue;
+		key_emit(d, DIR_C2S, ech[i].name, v, (size_t)n, NULL, ech[i].derivation);
+		any = true;
+	}
+	memset(v, 0, sizeof v);
+	d->ech_keys_shown = any;
 }

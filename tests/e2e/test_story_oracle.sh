@@ -37,6 +37,8 @@ need tshark jq timeout
 CAP=$TLSVIZ_SRC/captures
 RSA_KEY=$CAP/rsa-server.key
 RSA_ONLY=" tls12-rsa-aes128gcm "
+# a synthetic capture shipped without keys (captures/README.md): no keyed runs
+NO_KEYS=" tls13-ech-hrr "
 N_INPUTS=0 N_STAGES=0 N_KEYS=0 N_EVE=0
 
 # ---- jq: shared definitions ----
@@ -53,18 +55,19 @@ def title_words: {
   "ServerHelloDone": "server_hello_done", "ClientKeyExchange": "client_key_exchange",
   "ChangeCipherSpec": "change_cipher_spec", "KeyUpdate": "key_update",
   "EndOfEarlyData": "end_of_early_data", "CertificateStatus": "certificate_status",
+  "CompressedCertificate": "compressed_certificate",
   "TCP handshake (SYN, SYN-ACK, ACK)": "tcp_handshake",
   "HTTP request": "http_request", "HTTP response": "http_response",
   "Application data": "application_data", "Encrypted records": "encrypted",
   "Record that failed authentication": "failed_record"
 };
-# Handshake message names to their wire msg_type (RFC 8446 4, RFC 5246 7.4).
+# Handshake message names to their wire msg_type (RFC 8446 4, RFC 5246 7.4, RFC 8879 4).
 def hs_types: {
   "client_hello": 1, "server_hello": 2, "hello_retry_request": 2, "new_session_ticket": 4,
   "end_of_early_data": 5, "encrypted_extensions": 8, "certificate": 11,
   "server_key_exchange": 12, "certificate_request": 13, "server_hello_done": 14,
   "certificate_verify": 15, "client_key_exchange": 16, "finished": 20,
-  "certificate_status": 22, "key_update": 24
+  "certificate_status": 22, "key_update": 24, "compressed_certificate": 25
 };
 # CamelCase of a snake_case message name (client_hello -> ClientHello).
 def camel: split("_") | map((.[0:1] | ascii_upcase) + .[1:]) | join("");
@@ -581,6 +584,9 @@ check_capture() {
 		kind=keylog key=$CAP/$name.keys args=(--keylog "$CAP/$name.keys")
 	fi
 	local j=$T_TMP/$name.json j0=$T_TMP/$name.nokey.json je=$T_TMP/$name.eve.json
+	if [[ $NO_KEYS == *" $name "* ]]; then
+		kind=none key= args=()
+	fi
 	# with the keys
 	if ! replay "$j" "$f" "${args[@]}"; then
 		[[ $name == tampered-* ]] || fail "$name: replay ${args[*]} exited non-zero: $(head -c 300 "$j.err")"

@@ -191,7 +191,25 @@ static void test_facts_tls13_hide_encrypted(void **state)
 	f.u.facts.key_updates[DIR_S2C] = 1;
 	f.u.facts.handshake_visible = true;
 	f.u.facts.sni = "localhost";
+	f.u.facts.ech = true;
+	f.u.facts.ech_payload = 240;
+	f.u.facts.ech_hrr = true;
+	f.u.facts.ech_retry = true;
+	f.u.facts.ech_required = true;
+	f.u.facts.cert_comp = 2;
+	f.u.facts.cert_comp_len = 1175;
+	f.u.facts.cert_plain_len = 1352;
 	assert_true(eve_project(&f, &out));
+	/* the outer ClientHello and the HRR are cleartext */
+	assert_true(out.u.facts.ech);
+	assert_int_equal(out.u.facts.ech_payload, 240);
+	assert_true(out.u.facts.ech_hrr);
+	/* retry_configs, the certificate and the alert are not */
+	assert_false(out.u.facts.ech_retry);
+	assert_false(out.u.facts.ech_required);
+	assert_int_equal(out.u.facts.cert_comp, 0);
+	assert_int_equal(out.u.facts.cert_comp_len, 0);
+	assert_int_equal(out.u.facts.cert_plain_len, 0);
 	/* the hellos are cleartext */
 	assert_int_equal(out.u.facts.version, 0x0304);
 	assert_int_equal(out.u.facts.kx, KX_ECDHE);

@@ -397,6 +397,102 @@ static void test_client_hello_offers(void **state)
 	assert_false(facts_take(&x, &ev));
 }
 
+/* ECH (RFC 9849): the outer hello and its public name, the HRR confirmation,
+ * retry_configs, ech_required; each change is published. */
+static void test_ech(void **state)
+{
+	struct facts x;
+	struct hs_info hi;
+	struct fields fl;
+	struct ev_facts ev;
+
+	(void)state;
+	fields_init(&fl);
+	fields_add(&fl, 1, "host_name", 0, 0, "\"public.example\"");
+	facts_init(&x);
+	info(&hi, 0, 0);
+	hi.ch_offers_tls13 = true;
+	hi.ch_ech = ECH_OUTER;
+	hi.ech_kdf = 1;
+	hi.ech_aead = 3;
+	hi.ech_payload_len = 240;
+	facts_message(&x, &hi, DIR_C2S, 1, &fl);
+	ev = take(&x);
+	assert_true(ev.ech);
+	assert_string_equal(ev.sni, "public.example"); /* the outer, public name */
+	assert_int_equal(ev.ech_kdf, 1);
+	assert_int_equal(ev.ech_aead, 3);
+	assert_int_equal(ev.ech_payload, 240);
+	assert_false(ev.ech_retry);
+	assert_false(ev.ech_hrr);
+	assert_false(ev.ech_required);
+	/* an HRR with the confirmation */
+	hi.is_hrr = true;
+	hi.hrr_ech = true;
+	hi.version = 0x0304;
+	facts_message(&x, &hi, DIR_S2C, 2, NULL);
+	ev = take(&x);
+	assert_true(ev.hrr);
+	assert_true(ev.ech_hrr);
+	/* EncryptedExtensions with retry_configs */
+	hi.is_hrr = false;
+	hi.ee_ech_retry = true;
+	facts_message(&x, &hi, DIR_S2C, 8, NULL);
+	ev = take(&x);
+	assert_true(ev.ech_retry);
+	/* the client's ech_required alert */
+	facts_alert(&x, 2, 121);
+	ev = take(&x);
+	assert_true(ev.ech_required);
+	assert_int_equal(ev.fatal_alert, 121);
+	/* a later hello without ECH clears the ECH offer */
+	hi.ch_ech = ECH_NONE;
+	facts_message(&x, &hi, DIR_C2S, 1, &fl);
+	ev = take(&x);
+	assert_false(ev.ech);
+	assert_int_equal(ev.ech_payload, 0);
+	/* an inner hello (ECH_INNER) is not an outer one */
+	facts_init(&x);
+	hi.ch_ech = ECH_INNER;
+	facts_message(&x, &hi, DIR_C2S, 1, &fl);
+	ev = take(&x);
+	assert_false(ev.ech);
+	fields_free(&fl);
+}
+
+/* RFC 8879: a server CompressedCertificate counts as its certificate, with sizes. */
+static void test_compressed_certificate(void **state)
+{
+	struct facts x;
+	struct hs_info hi;
+	struct ev_facts ev;
+
+	(void)state;
+	facts_init(&x);
+	info(&hi, 0x0304, 0x1301);
+	hi.cc_alg = 2;
+	hi.cc_compressed_len = 1175;
+	hi.cc_uncompressed_len = 1352;
+	/* not decompressed: neither the certificate nor the sizes are facts */
+	facts_message(&x, &hi, DIR_S2C, 25, NULL);
+	ev = take(&x);
+	assert_int_equal(ev.certificate, -1);
+	assert_int_equal(ev.cert_comp, 0);
+	hi.cc_ok = true;
+	facts_message(&x, &hi, DIR_S2C, 25, NULL);
+	ev = take(&x);
+	assert_int_equal(ev.certificate, 1);
+	assert_int_equal(ev.cert_comp, 2);
+	assert_int_equal(ev.cert_comp_len, 1175);
+	assert_int_equal(ev.cert_plain_len, 1352);
+	/* the client's own compressed certificate is not the server's */
+	facts_init(&x);
+	facts_message(&x, &hi, DIR_C2S, 25, NULL);
+	ev = take(&x);
+	assert_int_equal(ev.cert_comp, 0);
+	assert_int_equal(ev.certificate, -1);
+}
+
 static void test_hidden_records(void **state)
 {
 	struct facts x;
@@ -440,6 +536,8 @@ int main(void)
 		cmocka_unit_test(test_alerts_and_key_updates),
 		cmocka_unit_test(test_client_hello_offers),
 		cmocka_unit_test(test_hidden_records),
+		cmocka_unit_test(test_ech),
+		cmocka_unit_test(test_compressed_certificate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <brotli/encode.h>
+#include <stdio.h>
 #include <string.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include "core/err.h"
 #include "keys/keys.h"
@@ -390,10 +394,133 @@ static void test_small_messages(void **state)
 		assert_string_equal(name, "message_hash");
 		n = msg(m, 25, cc, sizeof cc);
 		fields_reset(&fl);
-		assert_int_equal(handshake_parse(&hi, DIR_S2C, m, n, &fl, &name), 0);
+		/* not a brotli stream: said so, and the fields read so far are kept */
+		assert_int_equal(handshake_parse(&hi, DIR_S2C, m, n, &fl, &name), ERR_VALUE);
+		assert_non_null(strstr(err_msg(), "brotli"));
 		assert_string_equal(val(&fl, "algorithm", 0), "brotli (0x0002)");
 		assert_string_equal(val(&fl, "uncompressed_length", 0), "256");
 		assert_string_equal(val(&fl, "compressed_certificate_message", 0), "cafe");
+		assert_false(hi.cc_ok);
+	}
+	fields_free(&fl);
+}
+
+/* A TLS 1.3 Certificate body with one 40-byte "certificate" and no extensions. */
+static size_t cert13_body(uint8_t *b)
+{
+	size_t n = 0;
+
+	b[n++] = 0;                                  /* certificate_request_context */
+	b[n++] = 0; b[n++] = 0; b[n++] = 45;         /* certificate_list */
+	b[n++] = 0; b[n++] = 0; b[n++] = 40;         /* cert_data */
+	for (int i = 0; i < 40; i++)
+		b[n++] = (uint8_t)(0x30 + i % 7);
+	b[n++] = 0; b[n++] = 0;                      /* extensions */
+	return n;
+}
+
+/* CompressedCertificate body for alg over plain, declaring ulen. */
+static size_t compressed_cert(uint8_t *out, uint16_t alg, const uint8_t *plain, size_t n, uint32_t ulen)
+{
+	uint8_t packed[512];
+	size_t clen = sizeof packed;
+
+	if (alg == 1) {
+		uLongf z = (uLongf)clen;
+
+		assert_int_equal(compress2(packed, &z, plain, (uLong)n, 9), Z_OK);
+		clen = z;
+	} else if (alg == 2) {
+		assert_true(BrotliEncoderCompress(9, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, n, plain, &clen,
+						  packed));
+	} else {
+		clen = ZSTD_compress(packed, clen, plain, n, 3);
+		assert_false(ZSTD_isError(clen));
+	}
+	out[0] = (uint8_t)(alg >> 8);
+	out[1] = (uint8_t)alg;
+	out[2] = (uint8_t)(ulen >> 16); out[3] = (uint8_t)(ulen >> 8); out[4] = (uint8_t)ulen;
+	out[5] = 0; out[6] = (uint8_t)(clen >> 8); out[7] = (uint8_t)clen;
+	memcpy(out + 8, packed, clen);
+	return 8 + clen;
+}
+
+/* RFC 8879: each algorithm decompresses to the Certificate, shown as usual
+ * under "decompressed", its fields pointing at the compressed bytes. */
+static void test_compressed_certificate(void **state)
+{
+	static const char *alg_name[] = { "", "zlib (0x0001)", "brotli (0x0002)", "zstd (0x0003)" };
+	uint8_t plain[64], body[600], m[700];
+	size_t pn = cert13_body(plain), bn, n;
+	struct fields fl;
+	struct hs_info hi = { .version = 0x0304 };
+	const char *name;
+	char want[96];
+
+	(void)state;
+	fields_init(&fl);
+	for (uint16_t alg = 1; alg <= 3; alg++) {
+		int i;
+
+		bn = compressed_cert(body, alg, plain, pn, (uint32_t)pn);
+		n = msg(m, 25, body, bn);
+		fields_reset(&fl);
+		assert_int_equal(handshake_parse(&hi, DIR_S2C, m, n, &fl, &name), 0);
+		assert_string_equal(name, "compressed_certificate");
+		assert_string_equal(val(&fl, "algorithm", 0), alg_name[alg]);
+		snprintf(want, sizeof want, "%zu", pn);
+		assert_string_equal(val(&fl, "uncompressed_length", 0), want);
+		snprintf(want, sizeof want, "Certificate, %zu bytes from %zu compressed (%.*s)", pn, bn - 8,
+			 (int)strcspn(alg_name[alg], " "), alg_name[alg]);
+		assert_string_equal(val(&fl, "decompressed", 0), want);
+		i = fields_find(&fl, "cert_data", 0);
+		assert_true(i >= 0);
+		assert_int_equal(fl.v[i].depth, 2);
+		assert_int_equal(fl.v[i].off, 4 + 8);      /* the compressed bytes */
+		assert_int_equal(fl.v[i].len, bn - 8);
+		assert_true(hi.cc_ok);
+		assert_int_equal(hi.cc_alg, alg);
+		assert_int_equal(hi.cc_uncompressed_len, pn);
+		assert_int_equal(hi.cc_compressed_len, bn - 8);
+
+		/* uncompressed_length one short, one over: refused, fields before kept */
+		for (int d = -1; d <= 1; d += 2) {
+			bn = compressed_cert(body, alg, plain, pn, (uint32_t)((int)pn + d));
+			n = msg(m, 25, body, bn);
+			fields_reset(&fl);
+			assert_int_equal(handshake_parse(&hi, DIR_S2C, m, n, &fl, &name), ERR_LENGTH);
+			assert_non_null(strstr(err_msg(), "uncompressed_length"));
+			assert_true(fields_find(&fl, "compressed_certificate_message", 0) >= 0);
+			assert_int_equal(fields_find(&fl, "decompressed", 0), -1);
+			assert_false(hi.cc_ok);
+		}
+		/* truncated stream inside a consistent message */
+		bn = compressed_cert(body, alg, plain, pn, (uint32_t)pn);
+		body[7] = (uint8_t)(body[7] - 3);
+		n = msg(m, 25, body, bn - 3);
+		fields_reset(&fl);
+		assert_int_equal(handshake_parse(&hi, DIR_S2C, m, n, &fl, &name), ERR_VALUE);
+		assert_false(hi.cc_ok);
+	}
+	/* a decompressed body that is not a Certificate */
+	{
+		uint8_t junk[16];
+
+		memset(junk, 0xff, sizeof junk);
+		bn = compressed_cert(body, 1, junk, sizeof junk, sizeof junk);
+		n = msg(m, 25, body, bn);
+		fields_reset(&fl);
+		assert_int_not_equal(handshake_parse(&hi, DIR_S2C, m, n, &fl, &name), 0);
+		assert_non_null(strstr(err_msg(), "decompressed certificate"));
+		assert_false(hi.cc_ok);
+	}
+	/* empty compressed_certificate_message */
+	{
+		static const uint8_t e[] = { 0, 1, 0, 0, 10, 0, 0, 0 };
+
+		n = msg(m, 25, e, sizeof e);
+		fields_reset(&fl);
+		assert_int_equal(handshake_parse(&hi, DIR_S2C, m, n, &fl, &name), ERR_LENGTH);
 	}
 	fields_free(&fl);
 }
@@ -410,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_certificate_forms),
 		cmocka_unit_test(test_certificate_request_forms),
 		cmocka_unit_test(test_small_messages),
+		cmocka_unit_test(test_compressed_certificate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

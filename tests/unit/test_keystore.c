@@ -97,6 +97,32 @@ static void test_every_label(void **state)
 	keystore_free(ks);
 }
 
+/* RFC 9850's ECH labels: accepted (no "unknown label"), kept for display. */
+static void test_ech_labels(void **state)
+{
+	struct keystore *ks = keystore_new();
+	struct warnsink w;
+	/* an ECHConfig: version 0xfe0d, length 9, then 9 bytes of contents */
+	const char *cfg = "fe0d0009" "2a0020000101020304";
+	char text[512];
+
+	(void)state;
+	snprintf(text, sizeof text,
+		 "ECH_SECRET " CR32 " " S32 "\n"
+		 "ECH_CONFIG " CR32 " %s\n"
+		 "ECH_SECRET " CR32 " 0102\n"         /* 2 bytes: too short for a KEM secret */
+		 "ECH_SECRET 0102 " S32 "\n",         /* not a client random */
+		 cfg);
+	warnsink_init(&w);
+	assert_int_equal(add(ks, text, &w), 2);
+	assert_int_equal(w.n, 2);
+	assert_null(strstr(w.last, "unknown label"));
+	assert_non_null(strstr(w.last, "ECH_SECRET"));
+	expect_secret(ks, KL_ECH_SECRET, CR32, S32);
+	expect_secret(ks, KL_ECH_CONFIG, CR32, cfg);
+	keystore_free(ks);
+}
+
 /* LF, CRLF, CR, mixed, no final newline; comments, blank lines, upper case hex. */
 static void test_line_ends_and_case(void **state)
 {
@@ -337,6 +363,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_label),
+		cmocka_unit_test(test_ech_labels),
 		cmocka_unit_test(test_line_ends_and_case),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_empty_and_null_sink),

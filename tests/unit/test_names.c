@@ -33,6 +33,26 @@ static void test_lookups(void **state)
 	assert_null(names_content_type(19));
 	assert_string_equal(names_version(0x0304), "TLS 1.3");
 	assert_null(names_version(0x0305));
+	/* ECH (RFC 9849) and the HPKE registries it uses (RFC 9180) */
+	assert_string_equal(names_ext(0xfe0d), "encrypted_client_hello");
+	assert_string_equal(names_ext(0xfd00), "ech_outer_extensions");
+	assert_string_equal(names_alert_desc(121), "ech_required");
+	assert_string_equal(names_hpke_kem(0x0020), "DHKEM(X25519, HKDF-SHA256)");
+	assert_string_equal(names_hpke_kem(0x0010), "DHKEM(P-256, HKDF-SHA256)");
+	assert_null(names_hpke_kem(0x0001));
+	assert_string_equal(names_hpke_kdf(0x0001), "HKDF-SHA256");
+	assert_string_equal(names_hpke_kdf(0x0003), "HKDF-SHA512");
+	assert_null(names_hpke_kdf(0x0000));
+	assert_string_equal(names_hpke_aead(0x0001), "AES-128-GCM");
+	assert_string_equal(names_hpke_aead(0x0003), "ChaCha20Poly1305");
+	assert_string_equal(names_hpke_aead(0xffff), "Export-only");
+	assert_null(names_hpke_aead(0x0004));
+	/* RFC 8879 */
+	assert_string_equal(names_ext(27), "compress_certificate");
+	assert_string_equal(names_cert_compression(1), "zlib");
+	assert_string_equal(names_cert_compression(2), "brotli");
+	assert_string_equal(names_cert_compression(3), "zstd");
+	assert_null(names_cert_compression(4));
 }
 
 /* GREASE: 0x?a?a with equal bytes, all 16 values, and near misses. */

@@ -687,13 +687,13 @@ static void feed_pq(struct story *st, const struct pq_story *pq)
 
 static void assert_has(const char *text, const char *what)
 {
-	if (!strstr(text, what))
+	if (!text || !strstr(text, what))
 		fail_msg("missing \"%s\" in: %s", what, text);
 }
 
 static void assert_lacks(const char *text, const char *what)
 {
-	if (strstr(text, what))
+	if (text && strstr(text, what))
 		fail_msg("wrong \"%s\" in: %s", what, text);
 }
 
@@ -792,6 +792,190 @@ static void test_classic_explain_has_no_pq(void **state)
 	cap_clear(&cs);
 }
 
+/* Facts of a TLS 1.3 connection whose ClientHello was an ECH outer hello
+ * (public name "public.example", 240-byte payload); retry, hrr, alert and a
+ * compressed certificate as decoded so far. */
+static void facts_ech(struct story *st, uint32_t c, bool hello_only, bool retry, bool hrr, bool req, uint16_t comp)
+{
+	struct event ev = { .type = EV_FACTS, .conn = c };
+
+	if (!hello_only) {
+		ev.u.facts.version = 0x0304;
+		ev.u.facts.suite = 0x1301;
+		ev.u.facts.suite_name = "TLS_AES_128_GCM_SHA256";
+		ev.u.facts.kx = KX_ECDHE;
+		ev.u.facts.group = 0x001d;
+		ev.u.facts.group_name = "x25519";
+	}
+	ev.u.facts.certificate = comp ? 1 : -1;
+	ev.u.facts.fatal_alert = req ? 121 : -1;
+	ev.u.facts.alerts = req;
+	ev.u.facts.handshake_visible = true;
+	ev.u.facts.sni = "public.example";
+	ev.u.facts.ch_tls13 = true;
+	ev.u.facts.ch_shares = "x25519";
+	ev.u.facts.ech = true;
+	ev.u.facts.ech_kdf = 0x0001;
+	ev.u.facts.ech_aead = 0x0001;
+	ev.u.facts.ech_payload = 240;
+	ev.u.facts.hrr = hrr;
+	ev.u.facts.ech_hrr = hrr;
+	ev.u.facts.ech_retry = retry;
+	ev.u.facts.ech_required = req;
+	ev.u.facts.cert_comp = comp;
+	ev.u.facts.cert_comp_len = comp ? 1175 : 0;
+	ev.u.facts.cert_plain_len = comp ? 1352 : 0;
+	put(st, &ev);
+}
+
+/* tls13-ech-retry as events: an outer ClientHello, the server's flight with
+ * retry_configs and a brotli CompressedCertificate, the client's encrypted
+ * ech_required alert. */
+static void feed_ech_retry(struct story *st)
+{
+	const uint32_t c = 1;
+
+	conn_ev(st, c);
+	packet(st, c, DIR_C2S, TH_SYN, 0);
+	packet(st, c, DIR_S2C, TH_SYN | TH_ACK, 0);
+	packet(st, c, DIR_C2S, TH_ACK, 0);
+	packet(st, c, DIR_C2S, TH_PSH | TH_ACK, 477);
+	record(st, c, DIR_C2S, 22, false, 0, 477);
+	hs(st, c, DIR_C2S, "client_hello", 1, false);
+	facts_ech(st, c, true, false, false, false, 0);
+	key(st, c, "ech_secret");
+	packet(st, c, DIR_S2C, TH_PSH | TH_ACK, 1400);
+	record(st, c, DIR_S2C, 22, false, 0, 127);
+	hs(st, c, DIR_S2C, "server_hello", 2, false);
+	facts_ech(st, c, false, false, false, false, 0);
+	record(st, c, DIR_S2C, 23, true, 22, 98);
+	hs(st, c, DIR_S2C, "encrypted_extensions", 8, true);
+	facts_ech(st, c, false, true, false, false, 0);
+	record(st, c, DIR_S2C, 23, true, 22, 1204);
+	hs(st, c, DIR_S2C, "compressed_certificate", 25, true);
+	facts_ech(st, c, false, true, false, false, 2);
+	record(st, c, DIR_S2C, 23, true, 22, 96);
+	hs(st, c, DIR_S2C, "certificate_verify", 15, true);
+	record(st, c, DIR_S2C, 23, true, 22, 53);
+	hs(st, c, DIR_S2C, "finished", 20, true);
+	packet(st, c, DIR_C2S, TH_PSH | TH_ACK, 24);
+	record(st, c, DIR_C2S, 23, true, 21, 24);
+	alert(st, c, DIR_C2S, 2, 121, "ech_required", true);
+	facts_ech(st, c, false, true, false, true, 2);
+	packet(st, c, DIR_C2S, TH_FIN | TH_ACK, 0);
+	packet(st, c, DIR_S2C, TH_FIN | TH_ACK, 0);
+	{
+		struct event end = { .type = EV_END };
+
+		put(st, &end);
+	}
+}
+
+/* ECH: the outer hello's SNI is called the public name, what stays hidden is
+ * said, the retry and the alert are explained; the eavesdropper learns only
+ * what the wire shows. Every number comes from the facts. */
+static void test_ech_sentences(void **state)
+{
+	struct capsink cs = { .base = { cap_emit } };
+	struct story *st = story_new(&cs.base);
+	const struct ev_stage *s2, *s3, *s4;
+	int k;
+
+	(void)state;
+	feed_ech_retry(st);
+	s2 = stage(&cs, 2, true, NULL);
+	assert_string_equal(s2->name, "client_hello");
+	assert_has(s2->explain, "only the outer ClientHello of Encrypted ClientHello (ECH)");
+	assert_has(s2->explain, "Its server_name, \"public.example\", is the public name of the provider");
+	assert_has(s2->explain, "not the site the client wants");
+	assert_has(s2->explain, "the real server name and the rest of the real ClientHello (the inner ClientHello)");
+	assert_has(s2->explain, "240 bytes encrypted with HPKE (HKDF-SHA256, AES-128-GCM)");
+	/* not the sentence for a hello without ECH */
+	assert_lacks(s2->explain, "the server name it wants");
+	assert_has(s2->eavesdropper, "the whole outer ClientHello: the public name (\"public.example\")");
+	assert_has(s2->eavesdropper, "an encrypted_client_hello of 240 bytes it cannot read");
+	assert_lacks(s2->eavesdropper, "the server name (");
+	/* ECH_SECRET belongs to the ClientHello's stage */
+	k = find(&cs, EV_KEY, 0);
+	assert_true(k >= 0);
+	assert_string_equal(cs.ev[k]->u.key.name, "ech_secret");
+	assert_int_equal(cs.ev[k]->u.key.stage_no, 2);
+
+	s3 = stage(&cs, 3, true, NULL);
+	assert_string_equal(s3->name, "server_hello_flight");
+	assert_has(s3->title, "CompressedCertificate");
+	assert_has(s3->explain, "the server sent retry_configs: it did not use the encrypted inner ClientHello");
+	assert_has(s3->explain, "for the public name \"public.example\" instead");
+	assert_has(s3->explain, "compressed with brotli: 1175 bytes on the wire instead of 1352");
+	for (const char *w = "retry\0brotli\0" "1352\0" "1175\0compress\0"; *w; w += strlen(w) + 1)
+		assert_lacks(s3->eavesdropper, w);
+
+	s4 = stage(&cs, 4, true, NULL);
+	assert_has(s4->explain, "The client sends the fatal alert ech_required (121)");
+	assert_has(s4->explain, "retries with them on a new one");
+	assert_lacks(s4->explain, "sends the alert ech_required. A fatal alert");
+	assert_lacks(s4->eavesdropper, "ech_required");
+	story_free(st);
+	cap_clear(&cs);
+}
+
+/* Without ECH or compression none of those sentences appear. */
+static void test_no_ech_sentences(void **state)
+{
+	struct capsink cs = { .base = { cap_emit } };
+	struct story *st = story_new(&cs.base);
+	const struct ev_stage *s2, *s3;
+
+	(void)state;
+	feed_tls13(st);
+	s2 = stage(&cs, 2, true, NULL);
+	s3 = stage(&cs, 3, true, NULL);
+	assert_lacks(s2->explain, "ECH");
+	assert_lacks(s2->explain, "public name");
+	assert_lacks(s2->eavesdropper, "encrypted_client_hello");
+	assert_lacks(s3->explain, "retry_configs");
+	assert_lacks(s3->explain, "CompressedCertificate");
+	story_free(st);
+	cap_clear(&cs);
+}
+
+/* An HRR that carries the ECH confirmation says ECH was accepted. */
+static void test_ech_hrr_sentence(void **state)
+{
+	struct capsink cs = { .base = { cap_emit } };
+	struct story *st = story_new(&cs.base);
+	const uint32_t c = 1;
+	const struct ev_stage *s3;
+
+	(void)state;
+	conn_ev(st, c);
+	packet(st, c, DIR_C2S, TH_SYN, 0);
+	packet(st, c, DIR_S2C, TH_SYN | TH_ACK, 0);
+	packet(st, c, DIR_C2S, TH_ACK, 0);
+	packet(st, c, DIR_C2S, TH_PSH | TH_ACK, 477);
+	record(st, c, DIR_C2S, 22, false, 0, 477);
+	hs(st, c, DIR_C2S, "client_hello", 1, false);
+	facts_ech(st, c, true, false, false, false, 0);
+	packet(st, c, DIR_S2C, TH_PSH | TH_ACK, 100);
+	record(st, c, DIR_S2C, 22, false, 0, 100);
+	hs(st, c, DIR_S2C, "hello_retry_request", 2, false);
+	facts_ech(st, c, false, false, true, false, 0);
+	packet(st, c, DIR_C2S, TH_FIN | TH_ACK, 0);
+	packet(st, c, DIR_S2C, TH_FIN | TH_ACK, 0);
+	{
+		struct event end = { .type = EV_END };
+
+		put(st, &end);
+	}
+	s3 = stage(&cs, 3, true, NULL);
+	assert_string_equal(s3->name, "hello_retry_request");
+	assert_has(s3->explain, "The HelloRetryRequest also carries an encrypted_client_hello extension: an 8-byte "
+			 "confirmation");
+	assert_has(s3->explain, "accepted ECH");
+	story_free(st);
+	cap_clear(&cs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -805,6 +989,9 @@ int main(void)
 		cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_pq_explain_from_facts),
 		cmocka_unit_test(test_classic_explain_has_no_pq),
+		cmocka_unit_test(test_ech_sentences),
+		cmocka_unit_test(test_no_ech_sentences),
+		cmocka_unit_test(test_ech_hrr_sentence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
