@@ -194,9 +194,9 @@ static void print_help(FILE *out)
 	fputs("\nScenarios (--scenario NAME):\n", out);
 	for (const struct engine_scenario *s = engine_scenarios(); s->name; s++)
 		fprintf(out, "  %-16s %s\n", s->name, s->help);
-	fputs("  The live pair is Debian's wolfSSL 5.5.4: no ML-KEM (post-quantum hybrids such as\n"
-	      "  X25519MLKEM768), ECH, certificate compression or 0-RTT. To see those, replay a capture\n"
-	      "  made by a stack that has them, e.g. captures/tls13-x25519mlkem768.pcapng with its .keys.\n",
+	fputs("\nThe live pair is Debian's wolfSSL 5.5.4: no ML-KEM (post-quantum hybrids such as\n"
+	      "X25519MLKEM768), ECH, certificate compression or 0-RTT. To see those, replay a capture\n"
+	      "made by a stack that has them, e.g. captures/tls13-x25519mlkem768.pcapng with its .keys.\n",
 	      out);
 	fputs("\nWith no command, tlsviz opens the TUI on a live TLS 1.3 session.\n"
 	      "Exit status: 0 success, 1 the session failed, output failed midway or the capture is\n"
