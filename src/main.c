@@ -52,7 +52,7 @@ static const struct opt opts[] = {
 	{ .name = "batch", .id = OPT_BATCH, .cmds = CMD_VIEWS,
 	  .help = "no TUI: print every stage, message and key, then exit" },
 	{ .name = "json", .id = OPT_JSON, .cmds = CMD_VIEWS,
-	  .help = "with --batch: JSON Lines, one object per event (see tlsviz(1))" },
+	  .help = "JSON Lines, one object per event, instead of the TUI (implies --batch; see tlsviz(1))" },
 	{ .name = "packets", .id = OPT_PACKETS, .cmds = CMD_VIEWS,
 	  .help = "with --batch text: one line per TCP packet too" },
 	{ .name = "hex", .id = OPT_HEX, .cmds = CMD_VIEWS,
@@ -249,7 +249,7 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 	}
 	switch (o->id) {
 	case OPT_BATCH: a->batch = true; break;
-	case OPT_JSON: a->json = true; break;
+	case OPT_JSON: a->json = a->batch = true; break; /* JSON Lines are a batch output */
 	case OPT_PACKETS: a->packets = true; break;
 	case OPT_HEX: a->hex = true; break;
 	case OPT_VIEW:
@@ -398,10 +398,7 @@ static int engine_error(const char *what)
 
 	fprintf(stderr, "%s: %s%s%s\n", prog, what ? what : "", what ? ": " : "",
 		err_msg()[0] ? err_msg() : "failed");
-	return code == ERR_USAGE || code == ERR_IO || code == ERR_VALUE || code == ERR_UNSUPPORTED ||
-			       code == ERR_SHORT || code == ERR_LENGTH
-		       ? EXIT_USAGE
-		       : EXIT_FAILED;
+	return err_exit_status(code);
 }
 
 /* Wait for Enter on stdin (batch --step); false on EOF. */
@@ -621,7 +618,6 @@ int main(int argc, char **argv)
 	int first = 1, rc;
 
 	a.cmd = &cmds[0];
-	a.eo.tls_version = 0x0304;
 	if (argc > 1 && argv[1][0] != '-') {
 		const struct cmd *c;
 

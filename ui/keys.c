@@ -6,8 +6,10 @@
 #include "core/err.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* space / n: show the next stage, or let the held flight go. */
 static void key_next(struct ui *u, int ch)
@@ -139,26 +141,29 @@ static void key_help(struct ui *u, int ch)
 	u->help_top = 0;
 }
 
-/* s: save the capture with its keys. */
+/* s: save the capture with its keys, to a path the user confirms: the
+ * current directory, or $TMPDIR (/tmp) when that is not writable. */
 static void key_save(struct ui *u, int ch)
 {
 	char name[64];
+	char cwd[400];
+	const char *dir = getcwd(cwd, sizeof cwd) ? cwd : ".", *tmp = getenv("TMPDIR");
 	time_t now = time(NULL);
 	struct tm tm;
-	int rc;
 
 	(void)ch;
 	if (!u->eng) {
 		ui_message(u, "nothing to save");
 		return;
 	}
+	if (access(".", W_OK) != 0)
+		dir = tmp && *tmp ? tmp : "/tmp";
 	localtime_r(&now, &tm);
 	strftime(name, sizeof name, "tlsviz-%Y%m%d-%H%M%S.pcapng", &tm);
-	rc = engine_save(u->eng, name);
-	if (rc < 0)
-		ui_message(u, "save failed: %s", err_msg());
-	else
-		ui_message(u, "saved %s (pcapng with keys)", name);
+	u->prompt = PROMPT_SAVE;
+	u->input_len = (size_t)snprintf(u->input, sizeof u->input, "%s/%s", dir, name);
+	if (u->input_len >= sizeof u->input)
+		u->input_len = sizeof u->input - 1;
 }
 
 /* L: load a key log. */

@@ -15,9 +15,12 @@ static int scen_count(void)
 	return n;
 }
 
-/* The scenario the session runs now ("tls13" when none was given). */
+/* The scenario the session runs now, as the session says (--tls 1.2 alone
+ * is tls12); "tls13" before it has. */
 static const char *scen_current(struct ui *u)
 {
+	if (u->st.scenario && u->st.scenario[0])
+		return u->st.scenario;
 	return u->opts.engine.scenario ? u->opts.engine.scenario : "tls13";
 }
 
@@ -71,6 +74,7 @@ void scen_key(struct ui *u, int ch)
 
 		u->scen_picker = false;
 		u->opts.engine.scenario = s->name;
+		u->opts.engine.tls_version = 0; /* the scenario sets the version */
 		ui_restart(u);
 		if (u->eng)
 			ui_message(u, "scenario %s: %s", s->name, s->help);

@@ -153,17 +153,22 @@ static int ui_engine_start(struct ui *u)
 	int rc;
 
 	err_clear();
+	/* the same words as the batch view: the error names the file */
 	rc = engine_open(&u->eng, &u->opts.engine, &u->sink);
 	if (rc < 0) {
 		u->eng = NULL;
-		ui_message(u, "cannot open: %s", err_msg()[0] ? err_msg() : err_name(rc));
+		ui_message(u, "%s", err_msg()[0] ? err_msg() : err_name(rc));
 		return rc;
 	}
-	if (u->keylog[0] && engine_load_keylog(u->eng, u->keylog) < 0)
-		ui_message(u, "key log %s: %s", u->keylog, err_msg());
+	if (u->keylog[0] && (rc = engine_load_keylog(u->eng, u->keylog)) < 0) {
+		ui_message(u, "%s", err_msg());
+		engine_close(u->eng);
+		u->eng = NULL;
+		return rc;
+	}
 	rc = engine_start(u->eng);
 	if (rc < 0) {
-		ui_message(u, "cannot start: %s", err_msg()[0] ? err_msg() : err_name(rc));
+		ui_message(u, "%s", err_msg()[0] ? err_msg() : err_name(rc));
 		engine_close(u->eng);
 		u->eng = NULL;
 		return rc;
@@ -270,11 +275,10 @@ static void draw_status(struct ui *u)
 		else
 			snprintf(mode, sizeof mode, "replay, indexing [%s] %3d %%", bar, pct);
 	} else if (u->opts.engine.mode == ENGINE_LIVE && !u->opts.engine.serve) {
-		/* the scenario the session runs (S picks another) */
-		const char *sc = st->scenario && st->scenario[0] ? st->scenario
-				 : u->opts.engine.scenario ? u->opts.engine.scenario : "tls13";
-
-		snprintf(scen, sizeof scen, " | scenario %s", sc);
+		/* the scenario the session runs (S picks another), once the
+		 * session has said which (--tls 1.2 alone is tls12) */
+		if (st->scenario && st->scenario[0])
+			snprintf(scen, sizeof scen, " | scenario %s", st->scenario);
 	}
 	if (u->nstages)
 		snprintf(stage, sizeof stage, "stage %u of %u", (unsigned)u->stages[u->sel_stage].number,
@@ -306,7 +310,10 @@ static void draw_bottom(struct ui *u)
 	clrtoeol();
 	if (u->prompt) {
 		draw_fmt(stdscr, y, 0, u->cols - 1, A_BOLD, "%s%s_",
-			 u->prompt == PROMPT_SEARCH ? "search (hex or text): " : "key log file: ", u->input);
+			 u->prompt == PROMPT_SEARCH ? "search (hex or text): "
+			 : u->prompt == PROMPT_SAVE ? "save capture with keys as (enter: save, esc: cancel): "
+						    : "key log file: ",
+			 u->input);
 		return;
 	}
 	if (u->eng && u->step && !u->eng_done && engine_pending(u->eng, &st) == 1) {
@@ -451,11 +458,21 @@ static void prompt_key(struct ui *u, int ch)
 			ui_search(u, u->input);
 		} else if (!u->eng) {
 			ui_message(u, "no engine");
+		} else if (k == PROMPT_SAVE) {
+			if (engine_save(u->eng, u->input) < 0)
+				ui_message(u, "save failed: %s", err_msg());
+			else
+				ui_message(u, "saved %s (pcapng with keys)", u->input);
 		} else {
-			int n = engine_load_keylog(u->eng, u->input);
+			int n;
 
+			err_clear();
+			n = engine_load_keylog(u->eng, u->input);
 			if (n < 0) {
-				ui_message(u, "key log %s: %s", u->input, err_msg());
+				ui_message(u, "%s", err_msg()); /* names the file already */
+			} else if (n == 0) {
+				ui_message(u, "key log %s: no key log lines in it (nothing added; is it an NSS key log?)",
+					   u->input);
 			} else {
 				/* kept for restarts: r re-reads a capture with it */
 				snprintf(u->keylog, sizeof u->keylog, "%s", u->input);
@@ -644,8 +661,9 @@ static int run(struct ui *u)
 	layout(u);
 	rc = ui_engine_start(u);
 	if (rc < 0) {
-		/* nothing to show: say why on the restored terminal */
-		u->exit_code = rc == ERR_USAGE ? 2 : 1;
+		/* nothing to show: say why on the restored terminal, with
+		 * the exit status batch gives the same input */
+		u->exit_code = err_exit_status(rc);
 		snprintf(u->fatal, sizeof u->fatal, "%s", u->msg);
 		return u->exit_code;
 	}

@@ -85,7 +85,7 @@ struct stage {
 	size_t ev_final;   /* history index of the final EV_STAGE, or SIZE_MAX */
 };
 
-enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_KEYLOG };
+enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_KEYLOG, PROMPT_SAVE };
 
 struct ui;
 struct pane;

@@ -73,3 +73,13 @@ const char *err_name(int code)
 		return "unknown";
 	return names[i];
 }
+
+int err_exit_status(int code)
+{
+	switch (code) {
+	case ERR_USAGE: case ERR_IO: case ERR_VALUE: case ERR_UNSUPPORTED: case ERR_SHORT: case ERR_LENGTH:
+		return 2;
+	default:
+		return 1;
+	}
+}

@@ -36,6 +36,12 @@ int err_wrap(int code, const char *fmt, ...)
 const char *err_msg(void);
 /* The last error code recorded by this thread (0 if none). */
 int err_last(void);
+/* The command's exit status for an error that stopped it before anything
+ * was shown: 2 for bad usage or an unusable input, key or output (ERR_USAGE,
+ * ERR_IO, ERR_VALUE, ERR_UNSUPPORTED, ERR_SHORT, ERR_LENGTH), 1 otherwise.
+ * Batch and TUI share it, so the same input gives the same status. */
+int err_exit_status(int code);
+
 /* A short stable name for a code ("short", "length", ...). */
 const char *err_name(int code);
 /* Forget the last error of this thread. */

@@ -476,7 +476,7 @@ static int engine_open_live(struct engine *e)
 	}
 	e->q = evqueue_new(0);
 	ENSURE(e->q, ERR_NOMEM, "out of memory");
-	so.tls_version = e->o.tls_version ? e->o.tls_version : 0x0304;
+	so.tls_version = e->o.tls_version; /* 0: not given (TLS 1.3, or the scenario's) */
 	so.suite = e->o.suite;
 	so.group = e->o.group;
 	so.cert_type = e->o.cert_type;
@@ -820,30 +820,48 @@ int engine_load_keylog(struct engine *e, const char *path)
 	return keystore_load_keylog_file(e->ks, path, &e->out);
 }
 
-/* Write the frames captured so far plus every key. */
+/* Write the frames captured so far (live) or the replayed file's frames
+ * (replay: read again from the file, damage skipped as in the replay) plus
+ * every key known now, the key log loaded with L included. */
 int engine_save_format(struct engine *e, const char *path, bool pcap)
 {
 	struct capwriter *w = NULL;
+	struct capfile *cf = NULL;
+	struct pkt_raw r;
 	size_t klen = 0;
 	char *keys = NULL;
-	int rc;
+	int rc, n;
 
-	ENSURE(e->o.mode == ENGINE_LIVE, ERR_STATE,
-	       "saving is for live sessions; the replayed file is already on disk");
-	ENSURE(e->nframes > 0, ERR_STATE, "nothing captured yet");
-	TRY(capwriter_open(&w, path, pcap ? CAPFMT_PCAP : CAPFMT_PCAPNG, e->linktype));
+	if (e->o.mode == ENGINE_REPLAY) {
+		ENSURE(strcmp(path, e->o.file) != 0, ERR_USAGE, "%s is the file being replayed: choose another name",
+		       path);
+		TRY(capfile_open(&cf, e->o.file, NULL, NULL));
+		rc = capwriter_open(&w, path, pcap ? CAPFMT_PCAP : CAPFMT_PCAPNG, capfile_linktype(cf));
+		if (rc < 0) {
+			capfile_close(cf);
+			return rc;
+		}
+	} else {
+		ENSURE(e->nframes > 0, ERR_STATE, "nothing captured yet");
+		TRY(capwriter_open(&w, path, pcap ? CAPFMT_PCAP : CAPFMT_PCAPNG, e->linktype));
+	}
 	keys = keystore_to_keylog(e->ks, &klen);
 	ENSURE_GOTO(keys, ERR_NOMEM, "out of memory");
 	if (klen)
 		TRY_GOTO(capwriter_secrets(w, keys, klen));
-	for (size_t i = 0; i < e->nframes; i++)
+	for (size_t i = 0; !cf && i < e->nframes; i++)
 		TRY_GOTO(capwriter_packet(w, e->frames[i].ts_us, e->frames[i].bytes,
 					  e->frames[i].caplen, e->frames[i].origlen));
+	while (cf && (n = capfile_next(cf, &r)) != 0) {
+		TRY_GOTO(n);
+		TRY_GOTO(capwriter_packet(w, r.ts_us, r.frame, r.caplen, r.origlen));
+	}
 	rc = capwriter_commit(w);
 	w = NULL;
 out:
 	if (w)
 		capwriter_abort(w);
+	capfile_close(cf);
 	if (keys) {
 		secure_wipe(keys, klen);
 		free(keys);

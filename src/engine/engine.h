@@ -25,7 +25,7 @@ enum engine_capture { ENGINE_CAPTURE_AUTO = 0, ENGINE_CAPTURE_PCAP, ENGINE_CAPTU
 struct engine_opts {
 	enum engine_mode mode;
 	/* live */
-	uint16_t tls_version;    /* 0x0304 or 0x0303 */
+	uint16_t tls_version;    /* 0x0304, 0x0303, or 0 when not given */
 	const char *suite, *group, *cert_type;
 	const char *cert_file, *key_file, *ca_file;
 	uint16_t port;

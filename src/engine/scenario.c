@@ -15,7 +15,7 @@
 
 static const struct engine_scenario scenario_table[] = {
 	{ .name = "tls13", .help = "a TLS 1.3 handshake (default)" },
-	{ .name = "tls12", .help = "a TLS 1.2 handshake with ECDHE" },
+	{ .name = "tls12", .help = "a TLS 1.2 handshake (ECDHE; DHE with a DHE --suite); also --tls 1.2" },
 	{ .name = "hrr", .help = "the client's key share is refused: HelloRetryRequest" },
 	{ .name = "resumption", .help = "a second connection resumes with the ticket (PSK): no certificate" },
 	{ .name = "mtls", .help = "the server asks for and verifies a client certificate" },

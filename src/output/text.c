@@ -132,7 +132,8 @@ static void text_key(struct text_view *v, const struct event *ev)
 	fputs("]\n", v->out);
 	fprintf(v->out, "      = %s\n", h ? h : "(out of memory)");
 	if (k->derivation)
-		fprintf(v->out, "      from %s\n", k->derivation);
+		/* "from the key log (...)" already says from */
+		fprintf(v->out, "      %s%s\n", strncmp(k->derivation, "from ", 5) ? "from " : "", k->derivation);
 	free(h);
 }
 

@@ -50,7 +50,7 @@ const char *session_scenario_note(enum session_scenario sc);
 const char *session_scenario_list(void);
 
 struct session_opts {
-	uint16_t tls_version;   /* 0x0304 (TLS 1.3, default) or 0x0303 */
+	uint16_t tls_version;   /* 0x0304, 0x0303, or 0: not given (TLS 1.3, or what the scenario needs) */
 	const char *suite;      /* wolfSSL name ("TLS13-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256") or IANA name; NULL = default */
 	const char *group;      /* "x25519", "secp256r1", "secp384r1", "ffdhe2048"; NULL = x25519 */
 	const char *cert_type;  /* "rsa2048" (default) or "ecdsa-p256" */

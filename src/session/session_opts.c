@@ -118,9 +118,19 @@ int sess_opts_check(struct session *s, const struct session_opts *o)
 		s->scen = (enum session_scenario)sc;
 	}
 	ENSURE(!(o->serve && s->scen != SCEN_TLS13), ERR_USAGE, "--scenario does not apply to serve");
+	/* --tls 1.2 without a scenario is the tls12 scenario (its name on the status line) */
+	if (!o->scenario && !o->serve && o->tls_version == 0x0303)
+		s->scen = SCEN_TLS12;
 	s->version = o->tls_version ? o->tls_version : 0x0304;
-	if (s->scen == SCEN_TLS12 || s->scen == SCEN_FORWARD_SECRECY)
+	if (s->scen == SCEN_TLS12 || s->scen == SCEN_FORWARD_SECRECY) {
+		ENSURE(o->tls_version != 0x0304, ERR_USAGE, "--scenario %s is TLS 1.2; --tls 1.3 contradicts it "
+		       "(drop --tls 1.3)", session_scenario_name(s->scen));
 		s->version = 0x0303;
+	}
+	/* its groups are the scenario: the client's only share secp256r1, the server x25519 alone */
+	ENSURE(s->scen != SCEN_HRR || !o->group || !strcasecmp(o->group, "x25519"), ERR_USAGE,
+	       "--scenario hrr sets the groups itself (the client's only key share is secp256r1, the "
+	       "server accepts only x25519); --group %s contradicts it (drop --group)", o->group);
 	if (s->scen == SCEN_HRR || s->scen == SCEN_RESUMPTION || s->scen == SCEN_KEYUPDATE)
 		ENSURE(s->version == 0x0304, ERR_USAGE, "--scenario %s needs TLS 1.3 (drop --tls 1.2)",
 		       session_scenario_name(s->scen));

@@ -16,7 +16,7 @@ static const struct scenario_def scenarios[] = {
 	  "scenario tls13: a normal TLS 1.3 handshake. One round trip: the ClientHello carries a key share, the "
 	  "server answers with its own and everything after the ServerHello is encrypted." },
 	{ SCEN_TLS12, "tls12",
-	  "scenario tls12: a TLS 1.2 handshake with ECDHE. Two round trips; the certificate and the key exchange "
+	  "scenario tls12: a TLS 1.2 handshake. Two round trips; the certificate and the key exchange "
 	  "travel in the clear, and encryption starts with ChangeCipherSpec." },
 	{ SCEN_HRR, "hrr",
 	  "scenario hrr: the client guesses the key exchange group wrong (it sends a secp256r1 key share, the "

@@ -148,16 +148,20 @@ on_screen 'enlarge the terminal to at least 80x24' && pass "60x20 shows the enla
 tm resize-window -t tv -x 120 -y 40; sleep 0.6
 on_screen 'Stages' && pass "back to 120x40" || fail "back to 120x40"
 
-# save: tshark decrypts the file with no options
+# save: s proposes a file in the current directory, Enter saves it; tshark
+# decrypts the file with no options
 keys s
+wait_for 5 on_screen "save capture with keys as .*$T_TMP/tlsviz-" || fail "s: no prompt naming $T_TMP"
+keys Enter
+wait_for 10 on_screen 'saved [^ ]*\.pcapng'
 name=$(screen | grep -o 'saved [^ ]*\.pcapng' | head -1 | cut -d' ' -f2)
-if [ -n "$name" ] && wait_for 5 test -s "$T_TMP/$name"; then
+if [ -n "$name" ] && [ "${name#"$T_TMP"/}" != "$name" ] && wait_for 5 test -s "$name"; then
 	pass "s saved $name"
-	if timeout 60 tshark -r "$T_TMP/$name" -Y http 2>/dev/null | grep -q 'GET'; then
+	if timeout 60 tshark -r "$name" -Y http 2>/dev/null | grep -q 'GET'; then
 		pass "tshark decrypts the saved capture without options (http GET)"
 	else
 		fail "tshark -r $name -Y http shows no GET"
-		timeout 60 tshark -r "$T_TMP/$name" 2>&1 | tail -20 >&2
+		timeout 60 tshark -r "$name" 2>&1 | tail -20 >&2
 	fi
 else
 	fail "s did not report a saved file"; screen >&2
