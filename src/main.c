@@ -564,15 +564,18 @@ static int cmd_replay(struct args *a)
 		int rc;
 
 		sink_tee_init(&tee);
-		if (view)
-			sink_tee_add(&tee, view);
+		if (view && sink_tee_add(&tee, view) < 0)
+			return finish_view(view, engine_error("output"));
 		if (a->eo.export_dir) {
 			exp = view_export_new(a->eo.export_dir);
 			if (!exp) {
 				rc = engine_error(NULL);
 				return view ? finish_view(view, rc) : rc;
 			}
-			sink_tee_add(&tee, exp);
+			if (sink_tee_add(&tee, exp) < 0) {
+				rc = finish_view(exp, engine_error("export"));
+				return view ? finish_view(view, rc) : rc;
+			}
 		}
 		rc = run_headless(a, &tee.base);
 		if (exp)

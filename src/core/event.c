@@ -1,6 +1,8 @@
 /* Event helpers: deep copies for views that keep history, names, fan-out. */
 #include "core/event.h"
 
+#include "core/err.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -286,8 +288,10 @@ void sink_tee_init(struct sink_tee *t)
 	t->base.emit = tee_emit;
 }
 
-void sink_tee_add(struct sink_tee *t, struct sink *s)
+/* Add a sink to a tee; a full tee refuses it rather than drop it unseen. */
+int sink_tee_add(struct sink_tee *t, struct sink *s)
 {
-	if (t->n < (int)(sizeof t->to / sizeof t->to[0]))
-		t->to[t->n++] = s;
+	ENSURE(t->n < SINK_TEE_MAX, ERR_NOMEM, "sink tee is full: it feeds %d sinks already, the most it can", t->n);
+	t->to[t->n++] = s;
+	return 0;
 }

@@ -279,13 +279,16 @@ const char *owner_name(enum owner o);
 /* Microseconds since the epoch, wall clock. */
 uint64_t event_now_us(void);
 
-/* A sink that fans out to several sinks, in order. */
+/* A sink that fans out to up to SINK_TEE_MAX sinks, in order. */
+#define SINK_TEE_MAX 4
 struct sink_tee {
 	struct sink base;
-	struct sink *to[4];
+	struct sink *to[SINK_TEE_MAX];
 	int n;
 };
 void sink_tee_init(struct sink_tee *t);
-void sink_tee_add(struct sink_tee *t, struct sink *s);
+/* Add a sink after the others; ERR_NOMEM (and nothing added) when the tee
+ * already has SINK_TEE_MAX. */
+int sink_tee_add(struct sink_tee *t, struct sink *s) __attribute__((warn_unused_result));
 
 #endif

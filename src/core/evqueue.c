@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,34 +23,39 @@ struct evqueue {
 	int pipefd[2];
 };
 
+/* Copy an event into the queue, or count it as dropped when the queue is
+ * full or memory runs out. The copy is made outside the lock (it may be
+ * large); the cap is checked again under the lock that appends, since other
+ * producers may have filled the queue meanwhile. */
 static void evqueue_emit(struct sink *self, const struct event *ev)
 {
 	struct evqueue *q = (struct evqueue *)self;
 	struct node *nd;
 	struct event *copy;
+	bool full;
 	char b = 1;
 
+	/* a full queue stays full for a while: drop without copying */
 	pthread_mutex_lock(&q->mu);
-	if (q->n >= q->cap) {
+	full = q->n >= q->cap;
+	if (full)
 		q->dropped++;
-		pthread_mutex_unlock(&q->mu);
-		return;
-	}
 	pthread_mutex_unlock(&q->mu);
+	if (full)
+		return;
 
 	copy = event_dup(ev);
 	nd = malloc(sizeof *nd);
-	if (!copy || !nd) {
-		event_free(copy);
-		free(nd);
-		pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(&q->mu);
+	if (!copy || !nd || q->n >= q->cap) {
 		q->dropped++;
 		pthread_mutex_unlock(&q->mu);
+		event_free(copy);
+		free(nd);
 		return;
 	}
 	nd->ev = copy;
 	nd->next = NULL;
-	pthread_mutex_lock(&q->mu);
 	if (q->tail)
 		q->tail->next = nd;
 	else
@@ -158,6 +164,16 @@ int evqueue_wait(struct evqueue *q, int timeout_ms)
 int evqueue_fd(struct evqueue *q)
 {
 	return q->pipefd[0];
+}
+
+size_t evqueue_len(struct evqueue *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->n;
+	pthread_mutex_unlock(&q->mu);
+	return n;
 }
 
 size_t evqueue_dropped(struct evqueue *q)

@@ -3,7 +3,8 @@
  * Worker threads (the live session's client and server, the capture thread)
  * emit into the queue's sink; the main loop polls evqueue_fd() next to the
  * terminal and drains with evqueue_pop(). Emitting never blocks on the
- * consumer; a full queue (cap reached) drops the event and counts it.
+ * consumer; a full queue (cap reached) drops the event and counts it. The
+ * cap holds however many producers emit at once.
  */
 #ifndef TLSVIZ_EVQUEUE_H
 #define TLSVIZ_EVQUEUE_H
@@ -23,7 +24,10 @@ struct event *evqueue_pop(struct evqueue *q);
 int evqueue_wait(struct evqueue *q, int timeout_ms);
 /* A file descriptor readable while events are queued (for poll()). */
 int evqueue_fd(struct evqueue *q);
-/* Events dropped because the queue was full. */
+/* Events queued now (at most the cap). */
+size_t evqueue_len(struct evqueue *q);
+/* Events dropped because the queue was full (or copying one ran out of
+ * memory). */
 size_t evqueue_dropped(struct evqueue *q);
 
 #endif

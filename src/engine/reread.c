@@ -6,6 +6,7 @@
 #include "core/idtab.h"
 #include "keys/keys.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,8 @@
 #define RR_CP_BYTES (128u * 1024)  /* a checkpoint per this much stream ... */
 #define RR_CP_RECORDS 256          /* ... or per this many records */
 #define RR_SPAN (RR_CP_BYTES + 70000u) /* checkpoint to the end of any record after it */
-#define RR_KEYS 16
 #define RR_STARTS 64
+#define RR_KEYS RR_STARTS /* key sets per direction: one per key change kept */
 #define RR_HDR 5
 
 struct rr_frame {
@@ -27,7 +28,10 @@ struct rr_cp {
 	uint64_t index, stream_off, pos, frame_no;
 };
 
+/* One key set: the parts of one direction's record protection that share a
+ * name (see rr_key_role); a part not yet seen has length 0. */
 struct rr_keys {
+	char id[48];
 	uint8_t key[32], iv[16], mac[48];
 	size_t key_len, iv_len, mac_len;
 };
@@ -48,11 +52,8 @@ struct rr_dir {
 	bool any_enc, pending;
 	uint64_t starts[RR_STARTS];
 	size_t nstarts;
-	struct rr_keys keys[RR_KEYS];
-	size_t nkeys;
-	bool last_has_iv;
-	uint8_t pend_mac[48];
-	size_t pend_mac_len;
+	struct rr_keys *keys;        /* oldest first, at most RR_KEYS */
+	size_t nkeys, capkeys;
 	uint16_t version;
 	const struct suite *suite;
 };
@@ -79,8 +80,9 @@ void reread_free(struct reread *rr)
 	for (size_t i = 0; i < rr->n; i++)
 		for (int k = 0; k < 2; k++) {
 			free(rr->c[i].d[k].cp);
-			secure_wipe(rr->c[i].d[k].keys, sizeof rr->c[i].d[k].keys);
-			secure_wipe(rr->c[i].d[k].pend_mac, sizeof rr->c[i].d[k].pend_mac);
+			if (rr->c[i].d[k].keys)
+				secure_wipe(rr->c[i].d[k].keys, rr->c[i].d[k].capkeys * sizeof *rr->c[i].d[k].keys);
+			free(rr->c[i].d[k].keys);
 		}
 	free(rr->c);
 	free(rr);
@@ -195,69 +197,130 @@ static void rr_checkpoint(struct rr_dir *st, uint64_t index, uint64_t off)
 
 enum rr_role { RR_NONE = 0, RR_KEY, RR_IV, RR_MAC };
 
-/* What a key event is to a record's protection: the TLS 1.3 label says it
- * ("key", "iv"); TLS 1.2's key block names say it (client_write_key,
- * client_write_iv, client_write_mac_key). A generation suffix (_1 after a
- * KeyUpdate) does not change the role. */
-static enum rr_role rr_key_role(const struct ev_key *k)
+/* What a key event is to this direction's record protection, and which key
+ * set it belongs to (id: the name without its role word, so that
+ * client_application_key_1 and client_application_iv_1 share
+ * "client_application_1", client_write_mac_key and client_write_key share
+ * "client_write").
+ *
+ * Only the decoder's own keys count: they are the ones that opened the
+ * records being read back. The endpoints of a live session report their
+ * own view as well (ephemeral keys, shared secrets, finished and binder
+ * keys, and both directions' traffic keys under the endpoint's direction);
+ * letting those in would push record keys out or pair an IV with the wrong
+ * key. Of the decoder's keys, the HKDF label says a TLS 1.3 record key or
+ * IV ("key", "iv"); the TLS 1.2 key block ("key expansion") names its parts
+ * client_write_key, client_write_iv and client_write_mac_key. */
+static enum rr_role rr_key_role(const struct ev_key *k, char *id, size_t cap)
 {
-	size_t nl = k->name ? strlen(k->name) : 0;
+	static const struct {
+		const char *word;
+		enum rr_role role;
+	} words[] = { { "_mac_key", RR_MAC }, { "_key", RR_KEY }, { "_iv", RR_IV } };
+	size_t nl, gl, wl;
+	enum rr_role by_label;
 
-	if (k->label && !strcmp(k->label, "key"))
-		return RR_KEY;
-	if (k->label && !strcmp(k->label, "iv"))
-		return RR_IV;
-	while (nl > 0 && k->name[nl - 1] >= '0' && k->name[nl - 1] <= '9')
-		nl--;
-	if (nl > 0 && k->name[nl - 1] == '_' && nl < strlen(k->name))
-		nl--;
-	if (nl > 8 && !strncmp(k->name + nl - 8, "_mac_key", 8))
-		return RR_MAC;
-	if (nl > 3 && !strncmp(k->name + nl - 3, "_iv", 3))
-		return RR_IV;
-	if (nl > 4 && !strncmp(k->name + nl - 4, "_key", 4))
-		return RR_KEY;
+	if (k->owner != OWNER_OBSERVER || !k->name || !k->label)
+		return RR_NONE;
+	if (!strcmp(k->label, "key"))
+		by_label = RR_KEY;
+	else if (!strcmp(k->label, "iv"))
+		by_label = RR_IV;
+	else if (!strcmp(k->label, "key expansion"))
+		by_label = RR_NONE; /* any part of the block: the name says which */
+	else
+		return RR_NONE;
+	/* a generation suffix (_1 after a KeyUpdate) is part of the id */
+	nl = strlen(k->name);
+	gl = nl;
+	while (gl > 0 && k->name[gl - 1] >= '0' && k->name[gl - 1] <= '9')
+		gl--;
+	gl = gl > 0 && gl < nl && k->name[gl - 1] == '_' ? gl - 1 : nl;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		wl = strlen(words[i].word);
+		if (gl <= wl || strncmp(k->name + gl - wl, words[i].word, wl))
+			continue;
+		if (by_label != RR_NONE && by_label != words[i].role)
+			return RR_NONE;
+		if (gl - wl + (nl - gl) >= cap)
+			return RR_NONE;
+		memcpy(id, k->name, gl - wl);
+		memcpy(id + gl - wl, k->name + gl, nl - gl);
+		id[gl - wl + (nl - gl)] = 0;
+		return words[i].role;
+	}
 	return RR_NONE;
 }
 
-/* An EV_KEY of a direction: key sets in the order the decoder made them. */
-static void rr_key(struct rr_dir *st, const struct ev_key *k)
+/* The newest key set of id that has no part of this role yet, or a new one
+ * (dropping the oldest once RR_KEYS sets are kept); NULL if out of memory. */
+static struct rr_keys *rr_key_set(struct rr_dir *st, const char *id, enum rr_role role)
 {
-	enum rr_role role = rr_key_role(k);
 	struct rr_keys *ks;
 
-	if (!k->value || role == RR_NONE)
-		return;
-	if (role == RR_MAC) {
-		if (k->len <= sizeof st->pend_mac) {
-			memcpy(st->pend_mac, k->value, k->len);
-			st->pend_mac_len = k->len;
-		}
-		return;
+	for (size_t i = st->nkeys; i-- > 0;) {
+		ks = &st->keys[i];
+		if (strcmp(ks->id, id))
+			continue;
+		if ((role == RR_KEY && !ks->key_len) || (role == RR_IV && !ks->iv_len) ||
+		    (role == RR_MAC && !ks->mac_len))
+			return ks;
+		break; /* a newer part of the same name starts a new set */
 	}
-	if (role == RR_IV) {
-		if (st->nkeys && !st->last_has_iv && k->len <= sizeof st->keys[0].iv) {
-			ks = &st->keys[st->nkeys - 1];
-			memcpy(ks->iv, k->value, k->len);
-			ks->iv_len = k->len;
-			st->last_has_iv = true;
-		}
-		return;
-	}
-	if (k->len > sizeof st->keys[0].key)
-		return;
 	if (st->nkeys == RR_KEYS) {
 		secure_wipe(&st->keys[0], sizeof st->keys[0]);
 		memmove(&st->keys[0], &st->keys[1], (RR_KEYS - 1) * sizeof st->keys[0]);
 		st->nkeys--;
+	} else if (st->nkeys == st->capkeys) {
+		size_t n = st->capkeys ? st->capkeys * 2 : 4;
+		struct rr_keys *g;
+
+		if (n > RR_KEYS)
+			n = RR_KEYS;
+		/* not realloc: the old block holds keys and is wiped before it goes */
+		g = malloc(n * sizeof *g);
+		if (!g)
+			return NULL;
+		if (st->nkeys)
+			memcpy(g, st->keys, st->nkeys * sizeof *g);
+		if (st->keys)
+			secure_wipe(st->keys, st->nkeys * sizeof *g);
+		free(st->keys);
+		st->keys = g;
+		st->capkeys = n;
 	}
 	ks = &st->keys[st->nkeys++];
 	memset(ks, 0, sizeof *ks);
-	memcpy(ks->key, k->value, k->len);
-	ks->key_len = k->len;
-	memcpy(ks->mac, st->pend_mac, st->pend_mac_len);
-	ks->mac_len = st->pend_mac_len;
-	st->last_has_iv = false;
+	snprintf(ks->id, sizeof ks->id, "%s", id);
+	return ks;
+}
+
+/* An EV_KEY of a direction: the decoder's record keys, IVs and MAC keys,
+ * gathered into key sets by name, in the order the sets began. */
+static void rr_key(struct rr_dir *st, const struct ev_key *k)
+{
+	char id[sizeof ((struct rr_keys *)0)->id];
+	enum rr_role role = rr_key_role(k, id, sizeof id);
+	struct rr_keys *ks;
+
+	if (!k->value || !k->len || role == RR_NONE)
+		return;
+	if ((role == RR_KEY && k->len > sizeof ks->key) || (role == RR_IV && k->len > sizeof ks->iv) ||
+	    (role == RR_MAC && k->len > sizeof ks->mac))
+		return;
+	ks = rr_key_set(st, id, role);
+	if (!ks)
+		return;
+	if (role == RR_KEY) {
+		memcpy(ks->key, k->value, k->len);
+		ks->key_len = k->len;
+	} else if (role == RR_IV) {
+		memcpy(ks->iv, k->value, k->len);
+		ks->iv_len = k->len;
+	} else {
+		memcpy(ks->mac, k->value, k->len);
+		ks->mac_len = k->len;
+	}
 }
 
 /* Watch an event on its way to the view. */
@@ -374,6 +437,8 @@ static int rr_open(const struct rr_dir *st, uint64_t index, const uint8_t *rec, 
 		for (size_t k = st->nkeys; k-- > 0;) {
 			const struct rr_keys *ks = &st->keys[k];
 
+			if (!ks->key_len)
+				continue; /* only an IV or MAC key of it was seen */
 			for (int etm = 0; etm < 2; etm++) {
 				struct protect p;
 				int rc;

@@ -63,9 +63,7 @@ int fuzz_tlsdec_one(const uint8_t *data, size_t size)
 	uint64_t off[3] = { 0 };
 
 	sink_tee_init(&tee);
-	sink_tee_add(&tee, &out);
-	sink_tee_add(&tee, eve);
-	st = eve ? story_new(&tee.base) : NULL;
+	st = eve && sink_tee_add(&tee, &out) == 0 && sink_tee_add(&tee, eve) == 0 ? story_new(&tee.base) : NULL;
 	d = st ? tlsdec_new(1, tlsdec_keys(), story_sink(st)) : NULL;
 	size_t i = 0;
 

@@ -1,5 +1,6 @@
 /* Unit tests for the event model: deep copies own every byte (the original
- * can go away), key bytes are wiped on free, names are stable, tee fans out. */
+ * can go away), key bytes are wiped on free, names are stable, tee fans out
+ * and refuses a sink more than it holds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/event.h"
 
 static void test_dup_handshake_owns_fields(void **state)
@@ -127,18 +129,40 @@ static void test_tee(void **state)
 
 	(void)state;
 	sink_tee_init(&t);
-	sink_tee_add(&t, &a.base);
-	sink_tee_add(&t, &b.base);
+	assert_int_equal(sink_tee_add(&t, &a.base), 0);
+	assert_int_equal(sink_tee_add(&t, &b.base), 0);
 	sink_emit(&t.base, &ev);
 	sink_emit(NULL, &ev); /* a NULL sink drops */
 	assert_int_equal(a.n, 1);
 	assert_int_equal(b.n, 1);
 	assert_int_equal(b.last, 42);
-	for (int i = 0; i < 10; i++) /* beyond capacity: ignored, not overflowed */
-		sink_tee_add(&t, &a.base);
+}
+
+/* A tee full of sinks refuses one more, and says so; the sinks it has still
+ * get every event. */
+static void test_tee_full(void **state)
+{
+	struct counter c[SINK_TEE_MAX + 1];
+	struct sink_tee t;
+	struct event ev = { .type = EV_END, .seq = 7 };
+
+	(void)state;
+	sink_tee_init(&t);
+	for (int i = 0; i <= SINK_TEE_MAX; i++)
+		c[i] = (struct counter){ .base.emit = count_emit };
+	for (int i = 0; i < SINK_TEE_MAX; i++) {
+		err_clear();
+		assert_int_equal(sink_tee_add(&t, &c[i].base), 0); /* up to exact: fits */
+		assert_int_equal(err_last(), 0);
+	}
+	err_clear();
+	assert_int_equal(sink_tee_add(&t, &c[SINK_TEE_MAX].base), ERR_NOMEM); /* one over */
+	assert_int_equal(err_last(), ERR_NOMEM);
+	assert_non_null(strstr(err_msg(), "sink"));
 	sink_emit(&t.base, &ev);
-	assert_int_equal(b.n, 2);
-	assert_true(a.n <= 1 + 3);
+	for (int i = 0; i < SINK_TEE_MAX; i++)
+		assert_int_equal(c[i].n, 1);
+	assert_int_equal(c[SINK_TEE_MAX].n, 0);
 }
 
 int main(void)
@@ -148,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_dup_record_key_note),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_tee),
+		cmocka_unit_test(test_tee_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
