@@ -121,21 +121,32 @@ static void test_bad_combinations(void **state)
 		ERR_USAGE, "makes its own certificates");
 	refused(&(struct session_opts){ .scenario = "hrr", .serve = true }, ERR_USAGE, "does not apply to serve");
 	refused(&(struct session_opts){ .serve = true, .serve_count = 101 }, ERR_USAGE, "at most 100");
+	refused(&(struct session_opts){ .scenario = "tls12", .tls_version = 0x0304 }, ERR_USAGE,
+		"--tls 1.3 contradicts it");
+	refused(&(struct session_opts){ .scenario = "forward-secrecy", .tls_version = 0x0304 }, ERR_USAGE,
+		"--tls 1.3 contradicts it");
+	refused(&(struct session_opts){ .scenario = "hrr", .group = "secp384r1" }, ERR_USAGE,
+		"--group secp384r1 contradicts it");
 }
 
-/* A scenario that fixes the version: tls12 runs TLS 1.2 whatever was asked. */
+/* The tls12 scenario is TLS 1.2; --tls 1.2 alone is the tls12 scenario. */
 static void test_tls12_forced(void **state)
 {
-	struct session *s = NULL;
+	static const struct session_opts cases[] = {
+		{ .scenario = "tls12", .cert_type = "ecdsa-p256" },
+		{ .tls_version = 0x0303 },
+		{ .scenario = "tls12", .tls_version = 0x0303 },
+	};
 	struct keystore *ks = keystore_new();
 
 	(void)state;
-	assert_int_equal(session_open(&s, &(struct session_opts){ .scenario = "tls12", .tls_version = 0x0304,
-								    .cert_type = "ecdsa-p256" },
-				      NULL, ks),
-			 0);
-	assert_int_equal(session_scenario(s), SCEN_TLS12);
-	session_close(s);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct session *s = NULL;
+
+		assert_int_equal(session_open(&s, &cases[i], NULL, ks), 0);
+		assert_int_equal(session_scenario(s), SCEN_TLS12);
+		session_close(s);
+	}
 	keystore_free(ks);
 }
 
