@@ -148,6 +148,7 @@ int pcapng_scan(FILE *f, uint64_t size, const struct pcapng_scan_ops *ops, void 
 		struct cursor c;
 		uint32_t type, blen, bom, tlen;
 		uint64_t next;
+		bool ok;
 		int r;
 
 		if (size - off < 12)
@@ -176,13 +177,15 @@ int pcapng_scan(FILE *f, uint64_t size, const struct pcapng_scan_ops *ops, void 
 		TRY_GOTO(get32(&c, be, "block_total_length", &blen));
 		ENSURE_GOTO(off != 0 || (blen >= 28 && blen % 4 == 0 && blen <= size), ERR_LENGTH,
 			    "pcapng: the Section Header Block has impossible length %u", blen);
-		tlen = 0;
-		if (blen >= 12 && blen % 4 == 0 && blen <= size - off) {
+		/* readable: a sane length that fits, the same in the trailer */
+		ok = blen >= 12 && blen % 4 == 0 && blen <= size - off && (type != PCAPNG_BT_SHB || blen >= 28);
+		if (ok) {
 			TRY_GOTO(read_at(f, off + blen - 4, trail, 4));
 			cursor_init(&c, trail, 4, off + blen - 4);
 			TRY_GOTO(get32(&c, be, "trailing block_total_length", &tlen));
+			ok = tlen == blen;
 		}
-		if (tlen != blen || (type == PCAPNG_BT_SHB && blen < 28)) {
+		if (!ok) {
 			/* damaged (or cut off): go on at the next readable block */
 			r = pcapng_resync(f, size, off + 4, be, &next);
 			TRY_GOTO(r);
