@@ -11,22 +11,6 @@
 /* The only ECHConfig version RFC 9849 defines (the extension's code point). */
 #define ECH_VERSION 0xfe0d
 
-/* Read a 16-bit code point named by look and add its field. */
-static int ech_code16(struct cursor *c, const char *field, const char *(*look)(uint16_t),
-		      struct fields *fl, int depth, uint16_t *out)
-{
-	uint64_t at = cursor_offset(c);
-	uint16_t v;
-	char buf[96];
-
-	TRY(cursor_u16(c, field, &v));
-	names_fmt16(buf, sizeof buf, look, v);
-	fields_add(fl, depth, field, at, 2, "%s", buf);
-	if (out)
-		*out = v;
-	return 0;
-}
-
 /* The rest of a vector as one hex field (nothing added when it is empty). */
 static int ech_hex_rest(struct cursor *c, const char *field, struct fields *fl, int depth)
 {
@@ -49,8 +33,8 @@ static int ech_cipher_suite(struct cursor *c, struct fields *fl, int depth, uint
 	const char *k, *a;
 	uint16_t kv, av;
 
-	TRY(ech_code16(c, "kdf_id", names_hpke_kdf, fl, depth + 1, &kv));
-	TRY(ech_code16(c, "aead_id", names_hpke_aead, fl, depth + 1, &av));
+	TRY(hs_code16(c, "kdf_id", names_hpke_kdf, fl, depth + 1, &kv));
+	TRY(hs_code16(c, "aead_id", names_hpke_aead, fl, depth + 1, &av));
 	k = names_hpke_kdf(kv);
 	a = names_hpke_aead(av);
 	fields_set_value(fl, idx, "%s, %s", k ? k : "unknown KDF", a ? a : "unknown AEAD");
@@ -146,7 +130,7 @@ static int ech_config_contents(struct cursor *c, struct fields *fl, int depth)
 	TRY(cursor_u8(c, "config_id", &u8));
 	fields_add(fl, depth + 1, "config_id", at, 1, "%u", u8);
 	fields_set_value(fl, idx, "config_id %u", u8);
-	TRY(ech_code16(c, "kem_id", names_hpke_kem, fl, depth + 1, NULL));
+	TRY(hs_code16(c, "kem_id", names_hpke_kem, fl, depth + 1, NULL));
 	TRY(hs_vec(c, 2, "public_key", &v, fl, depth + 1));
 	ENSURE(cursor_left(&v) > 0, ERR_LENGTH, "public_key: empty at offset %llu",
 	       (unsigned long long)cursor_offset(&v));
@@ -263,6 +247,6 @@ int ech_parse_outer_extensions(struct cursor *b, struct fields *fl, int depth)
 	       "outer_extensions: length %zu at offset %llu is not an even count >= 2", cursor_left(&v),
 	       (unsigned long long)cursor_offset(&v));
 	while (cursor_left(&v))
-		TRY(ech_code16(&v, "extension_type", names_ext, fl, depth, NULL));
+		TRY(hs_code16(&v, "extension_type", names_ext, fl, depth, NULL));
 	return cursor_end(b, "ech_outer_extensions");
 }

@@ -28,7 +28,7 @@ int hs_vec(struct cursor *c, int prefix, const char *what, struct cursor *sub,
 }
 
 /* Add a field for a 16-bit code point named by look. */
-static int ext_code16(struct cursor *c, const char *field, const char *(*look)(uint16_t),
+int hs_code16(struct cursor *c, const char *field, const char *(*look)(uint16_t),
 		      struct fields *fl, int depth, uint16_t *out)
 {
 	uint64_t at = cursor_offset(c);
@@ -61,7 +61,7 @@ static int ext_list16(struct cursor *b, int prefix, const char *list, const char
 	       "%s: length %zu at offset %llu is not an even count >= %zu", list,
 	       cursor_left(&v), (unsigned long long)cursor_offset(&v), min);
 	while (cursor_left(&v))
-		TRY(ext_code16(&v, item, look, fl, depth, NULL));
+		TRY(hs_code16(&v, item, look, fl, depth, NULL));
 	return cursor_end(b, list);
 }
 
@@ -239,7 +239,7 @@ static int ext_key_share_entry(struct cursor *c, bool server, struct fields *fl,
 	size_t n;
 	char buf[96];
 
-	TRY(ext_code16(c, "group", names_group, fl, depth + 1, group));
+	TRY(hs_code16(c, "group", names_group, fl, depth + 1, group));
 	names_fmt16(buf, sizeof buf, names_group, *group);
 	fields_set_value(fl, idx, "%s", buf);
 	TRY(hs_vec(c, 2, "key_exchange", &ke, fl, depth + 1));
@@ -267,7 +267,7 @@ static int ext_key_share(struct cursor *b, enum ext_ctx ctx, struct fields *fl, 
 	uint16_t g = 0, n = 0;
 
 	if (ctx == EXT_HRR) {
-		TRY(ext_code16(b, "selected_group", names_group, fl, depth, &g));
+		TRY(hs_code16(b, "selected_group", names_group, fl, depth, &g));
 		hi->group = g;
 		return cursor_end(b, "key_share");
 	}
@@ -300,7 +300,7 @@ static int ext_supported_versions(struct cursor *b, enum ext_ctx ctx, struct fie
 	uint16_t ver;
 
 	if (ctx == EXT_SH || ctx == EXT_HRR) {
-		TRY(ext_code16(b, "selected_version", ext_version_name, fl, depth, &ver));
+		TRY(hs_code16(b, "selected_version", ext_version_name, fl, depth, &ver));
 		hi->sh_selected_version = ver;
 		return cursor_end(b, "supported_versions");
 	}
@@ -309,7 +309,7 @@ static int ext_supported_versions(struct cursor *b, enum ext_ctx ctx, struct fie
 	       "versions: length %zu at offset %llu is not an even count >= 2",
 	       cursor_left(&v), (unsigned long long)cursor_offset(&v));
 	while (cursor_left(&v)) {
-		TRY(ext_code16(&v, "version", ext_version_name, fl, depth, &ver));
+		TRY(hs_code16(&v, "version", ext_version_name, fl, depth, &ver));
 		if (ver == 0x0304)
 			hi->ch_offers_tls13 = true;
 	}

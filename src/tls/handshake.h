@@ -95,5 +95,9 @@ int ech_parse_outer_extensions(struct cursor *b, struct fields *fl, int depth);
  * field for its prefix. */
 int hs_vec(struct cursor *c, int prefix, const char *what, struct cursor *sub,
 	   struct fields *fl, int depth);
+/* Read a 16-bit code point and add its field, named by look ("x25519
+ * (0x001d)"); *out gets the value when out is not NULL. */
+int hs_code16(struct cursor *c, const char *field, const char *(*look)(uint16_t),
+	      struct fields *fl, int depth, uint16_t *out);
 
 #endif
