@@ -97,4 +97,29 @@ if tui_start replay "$CAP"; then
       fail "tshark finds $n HTTP frames in the saved file ($n0 in the original)"
   fi
 fi
+
+# s where the current directory is not writable (as nobody in / was, issue
+# 13): the proposed path is in $TMPDIR, and saving there works
+chmod 755 "$T_TMP"
+mkdir -p "$T_TMP/ro" "$T_TMP/tmpw" && chmod 555 "$T_TMP/ro" && chmod 1777 "$T_TMP/tmpw"
+as=""
+[ "$(id -u)" -eq 0 ] && as="runuser -u nobody --"
+tui_tm kill-server 2>/dev/null
+TUI_N=$((TUI_N + 1))
+TUI_SOCK="tlsviz-cli-$$-$TUI_N"
+tui_tm -f /dev/null new-session -d -s tv -x 120 -y 40 -c "$T_TMP/ro" \
+  "$as env -i PATH=$PATH HOME=$T_TMP/tmpw TMPDIR=$T_TMP/tmpw TERM=screen LANG=C.UTF-8 $TLSVIZ replay $CAP --keylog $KEYS; sleep 30"
+if wait_screen 20 '^ tlsviz \| '; then
+  tui_keys s
+  if wait_screen 5 "save capture with keys as .*$T_TMP/tmpw/tlsviz-"; then
+    tui_keys Enter
+    wait_screen 10 "saved $T_TMP/tmpw/tlsviz-" && [ -n "$(ls "$T_TMP"/tmpw/tlsviz-*.pcapng 2>/dev/null)" ] &&
+      pass "s in an unwritable directory saves into \$TMPDIR" || fail "s unwritable: $(tui_bottom)"
+  else
+    fail "s unwritable: the proposed path is not in \$TMPDIR: $(tui_bottom)"
+  fi
+else
+  fail "TUI did not start as ${as:-this user} in a read-only directory"; tui_screen >&2
+fi
+tui_stop
 done_tests
