@@ -710,7 +710,12 @@ static int run(struct ui *u)
 	}
 	if (timing)
 		fclose(timing);
-	u->exit_code = g_stop ? 128 + g_stop : 0;
+	/* as batch: 1 when the session shown last failed (a damaged capture,
+	 * a handshake that failed where it should not) */
+	if (g_stop)
+		u->exit_code = 128 + g_stop;
+	else
+		u->exit_code = u->eng && u->eng_done && u->st.result != 0 ? 1 : 0;
 	return u->exit_code;
 }
 

@@ -68,14 +68,23 @@ for b in tls13-aes128gcm tls12-ecdhe-aes128gcm multi-interleaved; do
     n=$((n + 1))
   done
 done
-# the TUI opens a damaged file too, and says where the damage is
+# the TUI opens a damaged file too, says where the damage is, and exits 1
+# as batch does once the user quits
 need tmux
 $DMG "$C/tls13-mtls.pcapng" "$T_TMP/tui.pcapng" trailer 50 >/dev/null
-if tui_start replay "$T_TMP/tui.pcapng" --keylog "$C/tls13-mtls.keys"; then
+TUI_SOCK="tlsviz-dmg-$$"
+tui_tm -f /dev/null new-session -d -s tv -x 120 -y 40 -c "$T_TMP" \
+  "env -i PATH=$PATH HOME=$T_TMP TERM=screen LANG=C.UTF-8 $TLSVIZ replay $T_TMP/tui.pcapng --keylog $C/tls13-mtls.keys; echo \$? >$T_TMP/tui.rc; sleep 30"
+if wait_screen 20 '^ tlsviz \| '; then
   tui_keys c
   wait_screen 20 '! .*tui\.pcapng: ' && pass "TUI: the damage is on screen" ||
     { fail "TUI: no damage note"; tui_screen >&2; }
-  tui_stop
+  tui_keys q
+  wait_for 10 test -s "$T_TMP/tui.rc" && [ "$(cat "$T_TMP/tui.rc")" = 1 ] && pass "TUI: exit status 1, as batch" ||
+    fail "TUI: exit status '$(cat "$T_TMP/tui.rc" 2>/dev/null)', want 1"
+else
+  fail "TUI did not start on a damaged file"
 fi
+tui_stop
 echo "$n damaged files"
 done_tests
