@@ -701,6 +701,12 @@ static void stage_absorb(struct sconn *c, const struct event *ev)
 		s->app_bytes += ev->u.app.len;
 		break;
 	}
+	case EV_GAP:
+		if (ev->dir == DIR_C2S)
+			s->gap_c2s += ev->u.gap.missing;
+		else
+			s->gap_s2c += ev->u.gap.missing;
+		break;
 	default:
 		break;
 	}
@@ -787,6 +793,20 @@ static void inferred_event(struct story *st, struct sconn *c, const struct event
 
 /* ---- the sink ---- */
 
+/* Bytes lost after a connection's last stage (a cut tail): the gap, and the
+ * sentence a stage would have said, in a note of its own. */
+static void gap_note(struct story *st, const struct event *ev)
+{
+	char text[400];
+	struct event note = { .type = EV_NOTE, .conn = ev->conn, .dir = ev->dir, .ts_us = ev->ts_us };
+
+	story_text_gap(ev->dir, ev->u.gap.missing, text, sizeof text);
+	note.u.note.level = "info";
+	note.u.note.text = text;
+	story_out(st, ev);
+	story_out(st, &note);
+}
+
 static void story_emit(struct sink *self, const struct event *ev)
 {
 	struct story *st = (struct story *)self;
@@ -815,7 +835,10 @@ static void story_emit(struct sink *self, const struct event *ev)
 	}
 	if (!c) {
 		pkt_flush(st);
-		story_out(st, ev);
+		if (ev->type == EV_GAP)
+			gap_note(st, ev);
+		else
+			story_out(st, ev);
 		return;
 	}
 	if (ev->type == EV_STAGE) {
@@ -844,8 +867,12 @@ static void story_emit(struct sink *self, const struct event *ev)
 		pkt_flush(st);
 	if (ev->type == EV_FACTS)
 		facts_keep(c, &ev->u.facts);
-	if (c->cur.open)
+	if (c->cur.open) {
 		stage_absorb(c, ev);
+	} else if (ev->type == EV_GAP) {
+		gap_note(st, ev);
+		return;
+	}
 	story_out(st, ev);
 	if (ev->type == EV_HANDSHAKE || ev->type == EV_FACTS)
 		keys_release(st, c, false);

@@ -38,6 +38,7 @@ struct sstage {
 	bool auth_failed, has_alert, ku_requested;
 	int alert_desc, alert_level;
 	char http[96];            /* "GET /" or "200 OK" */
+	uint64_t gap_c2s, gap_s2c; /* bytes the capture lacks (EV_GAP) while this stage was open */
 };
 
 /* A key event waiting for the message that makes it possible. */
@@ -111,6 +112,8 @@ bool story_has(const char *list, const char *tok);
 void story_kind_name(const struct sstage *s, char *out, size_t cap);
 /* The Explain paragraphs ('\n'-separated) for the stage and facts. */
 void story_text_explain(const struct story_ctx *x, char *out, size_t cap);
+/* The sentence for n bytes of dir the capture lacks (EV_GAP). */
+void story_text_gap(enum dir dir, uint64_t n, char *out, size_t cap);
 /* What an eavesdropper learns in the stage. */
 void story_text_eavesdropper(const struct story_ctx *x, char *out, size_t cap);
 

@@ -609,6 +609,26 @@ void story_text_explain(const struct story_ctx *x, char *out, size_t cap)
 			story_cat(out, cap, "Textbook vs. this session. ");
 		fill(x, p->text, out, cap);
 	}
+	for (int d = 0; d < 2; d++) {
+		uint64_t n = d ? x->s->gap_s2c : x->s->gap_c2s;
+		char b[400];
+
+		if (!n)
+			continue;
+		story_text_gap(d ? DIR_S2C : DIR_C2S, n, b, sizeof b);
+		if (out[0])
+			story_cat(out, cap, "\n");
+		story_cat(out, cap, b);
+	}
+}
+
+void story_text_gap(enum dir dir, uint64_t n, char *out, size_t cap)
+{
+	snprintf(out, cap,
+		 "The capture lacks %llu byte%s of %s data here (a packet the capture lost, or a damaged file): "
+		 "whatever records they held are not shown, and decoding goes on at the next record header after "
+		 "them.",
+		 (unsigned long long)n, n == 1 ? "" : "s", dir == DIR_S2C ? "server -> client" : "client -> server");
 }
 
 /* What the wire shows of one cleartext token. */

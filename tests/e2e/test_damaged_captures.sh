@@ -40,6 +40,14 @@ one() {
   # decoder tries the next sequence numbers, and the next phase's keys)
   [ "$(jq -s '[.[] | select(.type=="record" and .auth_failed == true)] | length' "$out")" -eq 0 ] ||
     { fail "$tag: records after the damage fail authentication: $(jq -c 'select(.type=="error") | .text' "$out" | tail -1)"; return; }
+  # every gap the decoder met is explained, with its size, in a stage (or, after
+  # the last stage, in a note)
+  for m in $(jq -r 'select(.type=="gap") | .missing' "$out"); do
+    jq -s -e --arg m "The capture lacks $m byte" \
+      'any(.[]; (.type=="stage" and .final and (.explain // [] | join("\n") | contains($m))) or
+                (.type=="note" and (.text | contains($m))))' \
+      "$out" >/dev/null || { fail "$tag: a $m-byte gap is not explained"; return; }
+  done
   case $kind in
     cut) want=$before ;;
     *) want=$((total - 1)) ;; # the damaged packet is lost, everything after it is read again

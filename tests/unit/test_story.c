@@ -976,6 +976,45 @@ static void test_ech_hrr_sentence(void **state)
 	cap_clear(&cs);
 }
 
+/* Bytes the capture lacks are said, with their size and direction, in the
+ * stage they fell in, and after the last stage in a note; never otherwise. */
+static void test_gap_said(void **state)
+{
+	struct capsink cs = { .base = { cap_emit } };
+	struct story *st = story_new(&cs.base);
+	struct event gap = { .type = EV_GAP, .conn = 1, .dir = DIR_C2S };
+	struct event end = { .type = EV_END };
+	const struct ev_stage *ch;
+	bool noted = false;
+
+	(void)state;
+	conn_ev(st, 1);
+	packet(st, 1, DIR_C2S, TH_SYN, 0);
+	packet(st, 1, DIR_S2C, TH_SYN | TH_ACK, 0);
+	packet(st, 1, DIR_C2S, TH_ACK, 0);
+	packet(st, 1, DIR_C2S, TH_PSH | TH_ACK, 300);
+	record(st, 1, DIR_C2S, 22, false, 0, 300);
+	hs(st, 1, DIR_C2S, "client_hello", 1, false);
+	gap.u.gap.missing = 40;
+	put(st, &gap);
+	packet(st, 1, DIR_C2S, TH_FIN | TH_ACK, 0);
+	packet(st, 1, DIR_S2C, TH_FIN | TH_ACK, 0);
+	gap.dir = DIR_S2C; /* after the connection's last stage */
+	gap.u.gap.missing = 7;
+	put(st, &gap);
+	put(st, &end);
+	ch = stage(&cs, 2, true, NULL);
+	assert_has(ch->explain, "The capture lacks 40 bytes of client -> server data here");
+	assert_lacks(ch->explain, "server -> client data");
+	assert_lacks(stage(&cs, 1, true, NULL)->explain, "capture lacks");
+	for (int i = 0; i < cs.n; i++)
+		if (cs.ev[i]->type == EV_NOTE && strstr(cs.ev[i]->u.note.text, "lacks 7 bytes of server -> client"))
+			noted = true;
+	assert_true(noted);
+	story_free(st);
+	cap_clear(&cs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -992,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_ech_sentences),
 		cmocka_unit_test(test_no_ech_sentences),
 		cmocka_unit_test(test_ech_hrr_sentence),
+		cmocka_unit_test(test_gap_said),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
