@@ -114,6 +114,21 @@ static struct conn_state *engine_conn(struct engine *e, uint32_t id)
 	return &e->conns[id - 1];
 }
 
+/* Replay and passes: free the decoder of connection id once both its
+ * directions have closed, unless it is keep (the one the status line shows).
+ * A capture of 10,000 connections kept them all: on_close always met the
+ * connection just opened as the last one. */
+static void engine_dec_release(struct engine *e, uint32_t id, uint32_t keep)
+{
+	struct conn_state *c = id && id <= e->nconns ? &e->conns[id - 1] : NULL;
+
+	if (!c || !c->dec || id == keep || c->closed != (DIR_C2S | DIR_S2C) ||
+	    !(e->o.mode == ENGINE_REPLAY || e->pass))
+		return;
+	tlsdec_free(c->dec);
+	c->dec = NULL;
+}
+
 /* The EV_PACKET of the frame being processed, once, with its connection. */
 static void engine_emit_packet(struct engine *e, uint32_t conn, enum dir d)
 {
@@ -153,6 +168,10 @@ static void on_conn(void *ctx, uint32_t rid, const char *client, const char *ser
 		c->dec = tlsdec_new(id, e->pass_ks ? e->pass_ks : e->ks, &e->out);
 	if (c && c->dec && e->o.mode == ENGINE_REPLAY) /* records open on every CPU */
 		tlsdec_set_parallel(c->dec, 0);
+	/* the connection before was kept for the status line only: free it
+	 * now if it has ended (on_close could not, being the last one then) */
+	if (e->last_conn && e->last_conn != id)
+		engine_dec_release(e, e->last_conn, id);
 	e->last_conn = id;
 	if (id > e->max_conn)
 		e->max_conn = id;
@@ -302,13 +321,8 @@ static void on_close(void *ctx, uint32_t rid, enum dir d, bool rst, uint64_t ts)
 	c->closed |= (uint8_t)d;
 	if (c->dec && c->closed == (DIR_C2S | DIR_S2C)) {
 		tlsdec_end(c->dec);
-		if (e->o.mode == ENGINE_REPLAY || e->pass) {
-			/* status keeps the last connection's facts; free the rest */
-			if (id != e->last_conn) {
-				tlsdec_free(c->dec);
-				c->dec = NULL;
-			}
-		}
+		/* status keeps the last connection's facts; free the rest */
+		engine_dec_release(e, id, e->last_conn);
 	}
 }
 

@@ -196,6 +196,31 @@ static void half_skip_hole(struct reasm *r, struct conn *c, enum dir d)
 	half_drain(r, c, d);
 }
 
+static int64_t half_offset(const struct half *h, uint32_t seq);
+
+/* The peer acknowledged direction d up to ack: bytes of a hole below that
+ * reached it, and the capture lost them; they will never come (a sender
+ * does not retransmit what was acknowledged). Only with data buffered
+ * after the hole: without it nothing waits, and a capture may show an ACK
+ * before the segment it acknowledges. */
+static void half_acked(struct reasm *r, struct conn *c, enum dir d, uint32_t ack)
+{
+	struct half *h = &c->h[d];
+	int64_t ack_off;
+	uint64_t to;
+
+	if (!h->started || h->closed || !h->ooo)
+		return;
+	ack_off = half_offset(h, ack);
+	if (ack_off <= (int64_t)h->next)
+		return;
+	to = (uint64_t)ack_off < h->ooo->off ? (uint64_t)ack_off : h->ooo->off;
+	if (r->ops.gap)
+		r->ops.gap(r->ctx, c->id, d, h->next, to - h->next, r->last_ts);
+	h->next = to;
+	half_drain(r, c, d);
+}
+
 /* A new buffered piece [off, off+len), inserted before *at. */
 static int seg_insert(struct reasm *r, struct half *h, struct seg **at, uint64_t off,
 		      const uint8_t *data, size_t len)
@@ -434,6 +459,8 @@ int reasm_packet(struct reasm *r, const struct pkt *p, uint32_t *conn_id, enum d
 		h->started = true; /* capture began mid-stream */
 		h->isn = p->seq;
 	}
+	if (p->flags & TCPF_ACK)
+		half_acked(r, c, d == DIR_C2S ? DIR_S2C : DIR_C2S, p->ack);
 	if (!h->started || h->closed)
 		return 0;
 	if (p->payload_len || p->payload_trunc)

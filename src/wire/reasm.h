@@ -11,7 +11,11 @@
  * - Out-of-order data is buffered, at most max_buffered_per_dir bytes per
  *   direction (default 4 MiB) and REASM_MAX_BUFFERED_TOTAL overall; when a
  *   cap is hit the hole before the first buffered segment is reported as a
- *   gap and delivery continues after it. Segments more than 1 GiB ahead of
+ *   gap and delivery continues after it. The same when the other direction
+ *   acknowledges bytes of a hole that has data buffered after it: the peer
+ *   got them and the capture lost them, so they are reported as a gap at
+ *   once instead of holding everything after them until the direction
+ *   closes. Segments more than 1 GiB ahead of
  *   the next expected byte are ignored (outside any TCP window).
  * - At most REASM_MAX_CONNS connections are tracked; beyond that the least
  *   recently active one is finished (delivered, gaps reported, closed) and
