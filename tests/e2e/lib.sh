@@ -23,6 +23,9 @@ wait_for() {
 }
 # need TOOL...: a missing tool is a failure (install-deps installs them all).
 need() { local t; for t in "$@"; do command -v "$t" >/dev/null || { fail "missing tool $t (run scripts/install-deps.sh)"; done_tests; }; done; }
+# asan_build: TLSVIZ is built with AddressSanitizer (its memory figures and
+# timings say nothing about the normal build's).
+asan_build() { ldd "$TLSVIZ" 2>/dev/null | grep -q libasan || nm "$TLSVIZ" 2>/dev/null | grep -q ' __asan_init'; }
 # done_tests: print the summary and exit non-zero if anything failed.
 done_tests() {
   echo "$T_PASSES passed, $T_FAILS failed"
