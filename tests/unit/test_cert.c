@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "tls/cert.h"
 #include "tls/fields.h"
+#include "testlib.h"
 
 static const uint8_t rsa_cert[432] = {
 	0x30, 0x82, 0x01, 0xac, 0x30, 0x82, 0x01, 0x15, 0xa0, 0x03, 0x02, 0x01,
@@ -52,16 +53,6 @@ static const uint8_t rsa_cert[432] = {
 	0x59, 0x40, 0x9b, 0xa3, 0xea, 0xc9, 0xd9, 0x1d, 0x40, 0x2d, 0xcc, 0x0c,
 	0xc8, 0xf8, 0x96, 0x12, 0x29, 0xac, 0x91, 0x87, 0xb4, 0x2b, 0x4d, 0xe1,
 };
-
-static const char *val(const struct fields *fl, const char *name, int k)
-{
-	int i = -1;
-
-	do {
-		i = fields_find(fl, name, (size_t)(i + 1));
-	} while (i >= 0 && k-- > 0);
-	return i >= 0 && fl->v[i].value ? fl->v[i].value : "";
-}
 
 static void test_trace_rsa_cert(void **state)
 {

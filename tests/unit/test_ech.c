@@ -15,27 +15,7 @@
 #include "core/err.h"
 #include "tls/fields.h"
 #include "tls/handshake.h"
-
-/* Parse one extension list; rc, fields in fl. */
-static int parse(const uint8_t *b, size_t n, enum ext_ctx ctx, struct fields *fl, struct hs_info *hi)
-{
-	struct cursor c;
-
-	fields_reset(fl);
-	cursor_init(&c, b, n, 0);
-	return ext_parse_list(&c, ctx, 0, fl, hi);
-}
-
-/* Value of the k-th field called name ("" if absent). */
-static const char *val(const struct fields *fl, const char *name, int k)
-{
-	int i = -1;
-
-	do {
-		i = fields_find(fl, name, (size_t)(i + 1));
-	} while (i >= 0 && k-- > 0);
-	return i >= 0 && fl->v[i].value ? fl->v[i].value : "";
-}
+#include "testlib.h"
 
 /* Build extension type t around body b[0..n) at out; returns the size. */
 static size_t ext(uint8_t *out, uint16_t t, const uint8_t *b, size_t n)
@@ -66,7 +46,7 @@ static void test_outer_client_hello(void **state)
 	(void)state;
 	fields_init(&fl);
 	memcpy(b + n, sv, sizeof sv);
-	assert_int_equal(parse(b, n + sizeof sv, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, n + sizeof sv, EXT_CH, &fl, &hi), 0);
 	assert_string_equal(val(&fl, "extension", 0), "encrypted_client_hello (0xfe0d)");
 	assert_string_equal(val(&fl, "type", 0), "outer (0)");
 	assert_string_equal(val(&fl, "cipher_suite", 0), "HKDF-SHA256, AES-128-GCM");
@@ -94,12 +74,12 @@ static void test_outer_client_hello(void **state)
 		memcpy(o, outer, sizeof o);
 		o[2] = 0x02; o[4] = 0x03;           /* HKDF-SHA384, ChaCha20Poly1305 */
 		n = ext(b, 0xfe0d, o, sizeof o);
-		assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), 0);
+		assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), 0);
 		assert_string_equal(val(&fl, "cipher_suite", 0), "HKDF-SHA384, ChaCha20Poly1305");
 		assert_string_equal(val(&fl, "aead_id", 0), "ChaCha20Poly1305 (0x0003)");
 		o[2] = 0x09; o[4] = 0xff; o[3] = 0xff; /* unknown KDF, Export-only */
 		n = ext(b, 0xfe0d, o, sizeof o);
-		assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), 0);
+		assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), 0);
 		assert_string_equal(val(&fl, "kdf_id", 0), "unknown (0x0009)");
 		assert_string_equal(val(&fl, "aead_id", 0), "Export-only (0xffff)");
 		assert_string_equal(val(&fl, "cipher_suite", 0), "unknown KDF, Export-only");
@@ -108,7 +88,7 @@ static void test_outer_client_hello(void **state)
 			static const uint8_t o2[] = { 0x00, 0x00, 0x01, 0x00, 0x01, 7, 0x00, 0x00, 0x00, 0x01, 0xaa };
 
 			n = ext(b, 0xfe0d, o2, sizeof o2);
-			assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), 0);
+			assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), 0);
 			assert_int_equal(hi.ech_enc_len, 0);
 			assert_non_null(strstr(val(&fl, "note", 0), "enc empty"));
 		}
@@ -125,12 +105,12 @@ static void test_inner_marker(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), 0);
 	assert_string_equal(val(&fl, "type", 0), "inner (1)");
 	assert_int_equal(hi.ch_ech, ECH_INNER);
 	/* inner carries nothing: one byte more is wrong */
 	n = ext(b, 0xfe0d, (const uint8_t[]){ 0x01, 0x00 }, 2);
-	assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
 	fields_free(&fl);
 }
 
@@ -149,7 +129,7 @@ static void test_hostile_client_hello(void **state)
 	o[0] = 2;
 	n = ext(b, 0xfe0d, o, sizeof o);
 	memcpy(b + n, sv, sizeof sv);
-	assert_int_equal(parse(b, n + sizeof sv, EXT_CH, &fl, &hi), ERR_VALUE);
+	assert_int_equal(parse_exts(b, n + sizeof sv, EXT_CH, &fl, &hi), ERR_VALUE);
 	assert_string_equal(val(&fl, "type", 0), "unknown (2)");
 	assert_non_null(strstr(val(&fl, "error", 0), "encrypted_client_hello extension"));
 	assert_true(hi.ch_offers_tls13);
@@ -159,7 +139,7 @@ static void test_hostile_client_hello(void **state)
 	hi = (struct hs_info){ 0 };
 	n = ext(b, 0xfe0d, o, sizeof o);
 	memcpy(b + n, sv, sizeof sv);
-	assert_true(parse(b, n + sizeof sv, EXT_CH, &fl, &hi) < 0);
+	assert_true(parse_exts(b, n + sizeof sv, EXT_CH, &fl, &hi) < 0);
 	assert_non_null(strstr(val(&fl, "error", 0), "enc"));
 	assert_int_equal(hi.ch_ech, ECH_OUTER); /* the wire did say outer */
 	assert_true(hi.ch_offers_tls13);        /* and the next extension is still read */
@@ -168,23 +148,23 @@ static void test_hostile_client_hello(void **state)
 		static const uint8_t e[] = { 0x00, 0x00, 0x01, 0x00, 0x01, 1, 0x00, 0x00, 0x00, 0x00 };
 
 		n = ext(b, 0xfe0d, e, sizeof e);
-		assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
+		assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
 		assert_non_null(strstr(val(&fl, "error", 0), "payload: empty"));
 	}
 	/* truncated in every place */
 	for (size_t cut = 0; cut < sizeof outer; cut++) {
 		n = ext(b, 0xfe0d, outer, cut);
-		assert_true(parse(b, n, EXT_CH, &fl, &hi) < 0);
+		assert_true(parse_exts(b, n, EXT_CH, &fl, &hi) < 0);
 		assert_true(fields_find(&fl, "error", 0) >= 0);
 	}
 	/* trailing byte */
 	memcpy(b + 4, outer, sizeof outer);
 	b[4 + sizeof outer] = 0;
 	n = ext(b, 0xfe0d, b + 4, sizeof outer + 1);
-	assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
 	/* not allowed in a ServerHello: shown as data with a note */
 	n = ext(b, 0xfe0d, outer, sizeof outer);
-	assert_int_equal(parse(b, n, EXT_SH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, n, EXT_SH, &fl, &hi), 0);
 	assert_non_null(strstr(val(&fl, "note", 0), "not allowed"));
 	fields_free(&fl);
 }
@@ -223,7 +203,7 @@ static void test_retry_configs(void **state)
 	body[1] = (uint8_t)ln;
 	memcpy(body + 2, list, ln);
 	n = ext(b, 0xfe0d, body, ln + 2);
-	assert_int_equal(parse(b, n, EXT_EE, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, n, EXT_EE, &fl, &hi), 0);
 	assert_true(hi.ee_ech_retry);
 	assert_string_equal(val(&fl, "ech_config", 0), "#0");
 	assert_string_equal(val(&fl, "version", 0), "0xfe0c (unknown: skipped)");
@@ -244,7 +224,7 @@ static void test_retry_configs(void **state)
 	body[1] = (uint8_t)ln;
 	memcpy(body + 2, list, ln);
 	n = ext(b, 0xfe0d, body, ln + 2);
-	assert_true(parse(b, n, EXT_EE, &fl, &hi) < 0);
+	assert_true(parse_exts(b, n, EXT_EE, &fl, &hi) < 0);
 	assert_non_null(strstr(val(&fl, "error", 0), "ECHConfig #0"));
 	assert_false(hi.ee_ech_retry);
 	/* contents length one over the list */
@@ -253,10 +233,10 @@ static void test_retry_configs(void **state)
 	body[1] = (uint8_t)ln;
 	memcpy(body + 2, list, ln);
 	n = ext(b, 0xfe0d, body, ln + 2);
-	assert_true(parse(b, n, EXT_EE, &fl, &hi) < 0);
+	assert_true(parse_exts(b, n, EXT_EE, &fl, &hi) < 0);
 	/* a list too short to hold a config */
 	n = ext(b, 0xfe0d, (const uint8_t[]){ 0x00, 0x02, 0xfe, 0x0d }, 4);
-	assert_int_equal(parse(b, n, EXT_EE, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, n, EXT_EE, &fl, &hi), ERR_LENGTH);
 	/* truncated everywhere */
 	ln = ech_config(list, 0xfe0d);
 	for (size_t cut = 4; cut < ln; cut++) {
@@ -264,7 +244,7 @@ static void test_retry_configs(void **state)
 		body[1] = (uint8_t)cut;
 		memcpy(body + 2, list, cut);
 		n = ext(b, 0xfe0d, body, cut + 2);
-		assert_true(parse(b, n, EXT_EE, &fl, &hi) < 0);
+		assert_true(parse_exts(b, n, EXT_EE, &fl, &hi) < 0);
 	}
 	fields_free(&fl);
 }
@@ -279,16 +259,16 @@ static void test_hrr_confirmation(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(b, n, EXT_HRR, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, n, EXT_HRR, &fl, &hi), 0);
 	assert_string_equal(val(&fl, "confirmation", 0), "0102030405060708");
 	assert_true(hi.hrr_ech);
 	hi.hrr_ech = false;
 	n = ext(b, 0xfe0d, conf, 7);
-	assert_int_equal(parse(b, n, EXT_HRR, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, n, EXT_HRR, &fl, &hi), ERR_LENGTH);
 	assert_non_null(strstr(val(&fl, "error", 0), "exactly 8"));
 	assert_false(hi.hrr_ech);
 	n = ext(b, 0xfe0d, (const uint8_t[]){ 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 9);
-	assert_int_equal(parse(b, n, EXT_HRR, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, n, EXT_HRR, &fl, &hi), ERR_LENGTH);
 	fields_free(&fl);
 }
 
@@ -301,17 +281,17 @@ static void test_outer_extensions(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), 0);
 	assert_string_equal(val(&fl, "extension", 0), "ech_outer_extensions (0xfd00)");
 	assert_string_equal(val(&fl, "extension_type", 1), "supported_groups (0x000a)");
 	assert_string_equal(val(&fl, "extension_type", 2), "key_share (0x0033)");
 	/* odd, empty, and longer than the body */
 	n = ext(b, 0xfd00, (const uint8_t[]){ 0x03, 0x00, 0x0a, 0x00 }, 4);
-	assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
 	n = ext(b, 0xfd00, (const uint8_t[]){ 0x00 }, 1);
-	assert_int_equal(parse(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, n, EXT_CH, &fl, &hi), ERR_LENGTH);
 	n = ext(b, 0xfd00, (const uint8_t[]){ 0x08, 0x00, 0x0a }, 3);
-	assert_true(parse(b, n, EXT_CH, &fl, &hi) < 0);
+	assert_true(parse_exts(b, n, EXT_CH, &fl, &hi) < 0);
 	assert_true(fields_find(&fl, "error", 0) >= 0);
 	fields_free(&fl);
 }

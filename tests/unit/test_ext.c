@@ -12,28 +12,7 @@
 #include "core/err.h"
 #include "tls/fields.h"
 #include "tls/handshake.h"
-
-/* Parse one extension list body; returns the rc, fields in fl. */
-static int parse(const uint8_t *b, size_t n, enum ext_ctx ctx, struct fields *fl,
-		 struct hs_info *hi)
-{
-	struct cursor c;
-
-	fields_reset(fl);
-	cursor_init(&c, b, n, 0);
-	return ext_parse_list(&c, ctx, 0, fl, hi);
-}
-
-/* Value of the k-th field called name ("" if absent). */
-static const char *val(const struct fields *fl, const char *name, int k)
-{
-	int i = -1;
-
-	do {
-		i = fields_find(fl, name, (size_t)(i + 1));
-	} while (i >= 0 && k-- > 0);
-	return i >= 0 && fl->v[i].value ? fl->v[i].value : "";
-}
+#include "testlib.h"
 
 static const struct field *fld(const struct fields *fl, const char *name)
 {
@@ -52,7 +31,7 @@ static void test_server_name(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, sizeof b, EXT_CH, &fl, &hi), 0);
 	assert_string_equal(val(&fl, "extension", 0), "server_name (0x0000)");
 	f = fld(&fl, "host_name");
 	assert_non_null(f);
@@ -60,14 +39,14 @@ static void test_server_name(void **state)
 	assert_int_equal(f->off, 9);
 	assert_int_equal(f->len, 11);
 	/* empty in the ServerHello/EE */
-	assert_int_equal(parse((const uint8_t[]){ 0, 0, 0, 0 }, 4, EXT_EE, &fl, &hi), 0);
+	assert_int_equal(parse_exts((const uint8_t[]){ 0, 0, 0, 0 }, 4, EXT_EE, &fl, &hi), 0);
 	/* inner length one over the outer */
 	{
 		uint8_t bad[sizeof b];
 
 		memcpy(bad, b, sizeof b);
 		bad[8] = 0x0c;
-		assert_int_equal(parse(bad, sizeof bad, EXT_CH, &fl, &hi), ERR_LENGTH);
+		assert_int_equal(parse_exts(bad, sizeof bad, EXT_CH, &fl, &hi), ERR_LENGTH);
 		assert_non_null(fld(&fl, "error"));
 	}
 	fields_free(&fl);
@@ -86,7 +65,7 @@ static void test_groups_sigalgs_points(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, sizeof b, EXT_CH, &fl, &hi), 0);
 	assert_string_equal(val(&fl, "named_group", 0), "GREASE (0x1a1a)");
 	assert_string_equal(val(&fl, "named_group", 1), "x25519 (0x001d)");
 	assert_string_equal(val(&fl, "named_group", 2), "secp256r1 (0x0017)");
@@ -106,7 +85,7 @@ static void test_odd_group_list(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, sizeof b, EXT_CH, &fl, &hi), ERR_LENGTH);
 	fields_free(&fl);
 }
 
@@ -135,7 +114,7 @@ static void test_alpn_flags_misc(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, sizeof b, EXT_CH, &fl, &hi), 0);
 	assert_string_equal(val(&fl, "protocol_name", 0), "\"h2\"");
 	assert_string_equal(val(&fl, "protocol_name", 1), "\"http/1.1\"");
 	assert_true(hi.ems);
@@ -162,15 +141,15 @@ static void test_supported_versions_forms(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(ch, sizeof ch, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(ch, sizeof ch, EXT_CH, &fl, &hi), 0);
 	assert_true(hi.ch_offers_tls13);
 	assert_string_equal(val(&fl, "version", 0), "TLS 1.3 (0x0304)");
 	assert_string_equal(val(&fl, "version", 1), "TLS 1.2 (0x0303)");
-	assert_int_equal(parse(sh, sizeof sh, EXT_SH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(sh, sizeof sh, EXT_SH, &fl, &hi), 0);
 	assert_int_equal(hi.sh_selected_version, 0x0304);
 	assert_string_equal(val(&fl, "selected_version", 0), "TLS 1.3 (0x0304)");
 	/* the CH form in a ServerHello is one byte too long for a selected_version */
-	assert_int_equal(parse(ch, sizeof ch, EXT_SH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(ch, sizeof ch, EXT_SH, &fl, &hi), ERR_LENGTH);
 	fields_free(&fl);
 }
 
@@ -186,23 +165,23 @@ static void test_key_share_forms(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(ch, sizeof ch, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(ch, sizeof ch, EXT_CH, &fl, &hi), 0);
 	assert_string_equal(val(&fl, "key_share_entry", 0), "x25519 (0x001d)");
 	f = fld(&fl, "key_exchange");
 	assert_non_null(f);
 	assert_int_equal(f->off, 10);
 	assert_int_equal(f->len, 4);
 	assert_string_equal(f->value, "01020304");
-	assert_int_equal(parse(sh, sizeof sh, EXT_SH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(sh, sizeof sh, EXT_SH, &fl, &hi), 0);
 	assert_int_equal(hi.group, 0x17);
-	assert_int_equal(parse(hrr, sizeof hrr, EXT_HRR, &fl, &hi), 0);
+	assert_int_equal(parse_exts(hrr, sizeof hrr, EXT_HRR, &fl, &hi), 0);
 	assert_int_equal(hi.group, 0x18);
 	assert_string_equal(val(&fl, "selected_group", 0), "secp384r1 (0x0018)");
 	/* an empty key_exchange is refused */
 	{
 		static const uint8_t bad[] = { 0x00, 0x33, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x00 };
 
-		assert_int_equal(parse(bad, sizeof bad, EXT_CH, &fl, &hi), ERR_LENGTH);
+		assert_int_equal(parse_exts(bad, sizeof bad, EXT_CH, &fl, &hi), ERR_LENGTH);
 	}
 	fields_free(&fl);
 }
@@ -225,19 +204,19 @@ static void test_pre_shared_key(void **state)
 	memset(ch + n, 0x5a, 32);
 	n += 32;
 	fields_init(&fl);
-	assert_int_equal(parse(ch, n, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(ch, n, EXT_CH, &fl, &hi), 0);
 	assert_true(hi.ch_psk);
 	assert_string_equal(val(&fl, "identity", 0), "616263");
 	assert_string_equal(val(&fl, "obfuscated_ticket_age", 0), "256");
 	assert_non_null(fld(&fl, "binder"));
-	assert_int_equal(parse(sh, sizeof sh, EXT_SH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(sh, sizeof sh, EXT_SH, &fl, &hi), 0);
 	assert_true(hi.sh_psk);
 	assert_string_equal(val(&fl, "selected_identity", 0), "0");
 	/* a binder one byte short of 32 */
 	ch[3]--;
 	ch[4 + 2 + 9 + 1]--;
 	ch[4 + 2 + 9 + 2]--;
-	assert_int_equal(parse(ch, n - 1, EXT_CH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(ch, n - 1, EXT_CH, &fl, &hi), ERR_LENGTH);
 	fields_free(&fl);
 }
 
@@ -249,10 +228,10 @@ static void test_nst_early_data(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(b, sizeof b, EXT_NST, &fl, &hi), 0);
+	assert_int_equal(parse_exts(b, sizeof b, EXT_NST, &fl, &hi), 0);
 	assert_string_equal(val(&fl, "max_early_data_size", 0), "16384");
 	/* in a ClientHello the same bytes are not empty: an error */
-	assert_int_equal(parse(b, sizeof b, EXT_CH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, sizeof b, EXT_CH, &fl, &hi), ERR_LENGTH);
 	fields_free(&fl);
 }
 
@@ -266,9 +245,9 @@ static void test_lying_lengths(void **state)
 
 	(void)state;
 	fields_init(&fl);
-	assert_int_equal(parse(past, sizeof past, EXT_CH, &fl, &hi), ERR_LENGTH);
-	assert_int_equal(parse(half, sizeof half, EXT_CH, &fl, &hi), ERR_SHORT);
-	assert_int_equal(parse(NULL, 0, EXT_CH, &fl, &hi), 0);
+	assert_int_equal(parse_exts(past, sizeof past, EXT_CH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(half, sizeof half, EXT_CH, &fl, &hi), ERR_SHORT);
+	assert_int_equal(parse_exts(NULL, 0, EXT_CH, &fl, &hi), 0);
 	fields_free(&fl);
 }
 
@@ -350,7 +329,7 @@ static void test_key_share_pq_split(void **state)
 		uint32_t at;
 		char want[64];
 
-		assert_int_equal(parse(b, n, t->ctx, &fl, &hi), 0);
+		assert_int_equal(parse_exts(b, n, t->ctx, &fl, &hi), 0);
 		snprintf(want, sizeof want, "%s (0x%04x)", t->group_name, t->group);
 		assert_string_equal(val(&fl, "key_share_entry", 0), want);
 		i = fields_find(&fl, "key_exchange", 0);
@@ -418,7 +397,7 @@ static void test_key_share_pq_wrong_length(void **state)
 		size_t n = pq_build(b, cases[c].t, cases[c].n);
 		const struct field *ke;
 
-		assert_int_equal(parse(b, n, cases[c].t->ctx, &fl, &hi), 0);
+		assert_int_equal(parse_exts(b, n, cases[c].t->ctx, &fl, &hi), 0);
 		assert_string_equal(val(&fl, "note", 0), cases[c].note);
 		ke = fld(&fl, "key_exchange");
 		assert_non_null(ke);
@@ -450,17 +429,17 @@ static void test_key_share_pq_hostile(void **state)
 	n = pq_build(b, &t, 1120);
 	/* key_exchange claims 1121 bytes inside a 1124-byte extension body */
 	b[6] = 0x04; b[7] = 0x61;
-	assert_int_equal(parse(b, n, EXT_SH, &fl, &hi), ERR_LENGTH);
+	assert_int_equal(parse_exts(b, n, EXT_SH, &fl, &hi), ERR_LENGTH);
 	assert_non_null(fld(&fl, "error"));
 	assert_string_equal(val(&fl, "selected_version", 0), "TLS 1.3 (0x0304)");
 	n = pq_build(b, &t, 1120);
 	for (size_t cut = 0; cut < n; cut += 37) {
-		int rc = parse(b, cut, EXT_SH, &fl, &hi);
+		int rc = parse_exts(b, cut, EXT_SH, &fl, &hi);
 
 		assert_true(rc == 0 || rc == ERR_SHORT || rc == ERR_LENGTH);
 		assert_int_equal(fields_find(&fl, "ML-KEM-768 ciphertext", 0), -1);
 	}
-	assert_int_equal(parse(hrr, sizeof hrr, EXT_HRR, &fl, &hi), 0);
+	assert_int_equal(parse_exts(hrr, sizeof hrr, EXT_HRR, &fl, &hi), 0);
 	assert_int_equal(hi.group, 0x11ec);
 	assert_string_equal(val(&fl, "selected_group", 0), "X25519MLKEM768 (0x11ec)");
 	fields_free(&fl);

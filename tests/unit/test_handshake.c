@@ -15,6 +15,7 @@
 #include "keys/keys.h"
 #include "tls/fields.h"
 #include "tls/handshake.h"
+#include "testlib.h"
 
 static const uint8_t hrr_rand[32] = {
 	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
@@ -32,16 +33,6 @@ static size_t msg(uint8_t *out, uint8_t type, const uint8_t *body, size_t n)
 	if (n)
 		memcpy(out + 4, body, n);
 	return n + 4;
-}
-
-static const char *val(const struct fields *fl, const char *name, int k)
-{
-	int i = -1;
-
-	do {
-		i = fields_find(fl, name, (size_t)(i + 1));
-	} while (i >= 0 && k-- > 0);
-	return i >= 0 && fl->v[i].value ? fl->v[i].value : "";
 }
 
 /* A TLS 1.2 style ClientHello with no extensions. */
