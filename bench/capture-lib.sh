@@ -4,7 +4,9 @@
 # bench_capture SUITE BYTES WWWDIR OUTPREFIX SRCDIR [MAX_SEND_FRAG]
 #   SUITE: aes128gcm or chacha20. Serves WWWDIR/big.bin (BYTES random bytes,
 #   made if missing) with openssl s_server -WWW to s_client inside
-#   `unshare -n` (root) or `unshare -rn`, captured by dumpcap on lo.
+#   `unshare -n` (root) or `unshare -rn`, captured by dumpcap on lo (with a
+#   few UDP probe packets to port 9 at the start, sent until dumpcap really
+#   captures).
 #   MAX_SEND_FRAG limits the server's record size (many small records).
 #   Writes OUTPREFIX.pcapng (renamed from a temp name when complete) and
 #   OUTPREFIX.keys (0600, NSS key log).
@@ -30,10 +32,18 @@ bench_capture() {
 		extra=()
 		[ -n "$frag" ] && extra=(-max_send_frag "$frag")
 		ip link set lo up
-		dumpcap -i lo -B 256 -f "tcp port 4433" -w "$out" 2>"$out.log" &
+		# dumpcap prints "Capturing on" before it really captures (about
+		# 1.5 s here): send UDP probes to port 9 until one is in the file.
+		dumpcap -i lo -B 256 -f "tcp port 4433 or udp port 9" -w "$out" 2>"$out.log" &
 		dc=$!
 		for i in $(seq 100); do grep -q "Capturing on" "$out.log" 2>/dev/null && break; sleep 0.1; done
-		sleep 0.3
+		seen=0
+		for i in $(seq 200); do
+			printf tlsviz-bench-probe >/dev/udp/127.0.0.1/9 2>/dev/null || true
+			sleep 0.05
+			grep -qa tlsviz-bench-probe "$out" 2>/dev/null && { seen=1; break; }
+		done
+		[ "$seen" = 1 ] || { echo "bench: dumpcap captured no probe within 10 s" >&2; kill "$dc"; exit 1; }
 		(cd "$dir" && exec timeout 900 openssl s_server -quiet -WWW -naccept 1 -accept 127.0.0.1:4433 \
 			-tls1_3 -ciphersuites "$cs" -cert "$crt" -key "$key" -keylogfile "$keys" "${extra[@]}") \
 			>/dev/null 2>&1 &
