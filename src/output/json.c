@@ -2,252 +2,285 @@
 #include "output/views.h"
 
 #include "core/err.h"
-#include "core/hex.h"
+#include "output/jsonw.h"
 #include "output/view_int.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct json_view {
 	struct view_base base;
-	FILE *out;
+	struct jsonw w;
 };
 
-/* Set key to a lowercase hex string of bytes. */
-static void json_hex(json_t *o, const char *key, const uint8_t *b, size_t n)
+/* key: lowercase hex of n bytes. */
+static void json_hex(struct jsonw *w, const char *key, const uint8_t *b, size_t n)
 {
-	char *h = hex_dup(b ? b : (const uint8_t *)"", b ? n : 0);
+	jsonw_key(w, key);
+	jsonw_hex(w, b, b ? n : 0);
+}
 
-	if (h) {
-		json_object_set_new(o, key, json_string(h));
-		free(h);
+/* key: the string, left out when there is none. */
+static void json_str(struct jsonw *w, const char *key, const char *v)
+{
+	if (v) {
+		jsonw_key(w, key);
+		jsonw_str(w, v);
 	}
 }
 
-static void json_str(json_t *o, const char *key, const char *v)
+/* key: the string, or null. */
+static void json_str_or_null(struct jsonw *w, const char *key, const char *v)
 {
-	if (v)
-		json_object_set_new(o, key, json_string(v));
+	jsonw_key(w, key);
+	jsonw_str(w, v);
+}
+
+static void json_int(struct jsonw *w, const char *key, long long v)
+{
+	jsonw_key(w, key);
+	jsonw_int(w, v);
+}
+
+static void json_uint(struct jsonw *w, const char *key, unsigned long long v)
+{
+	jsonw_key(w, key);
+	jsonw_uint(w, v);
+}
+
+static void json_bool(struct jsonw *w, const char *key, bool v)
+{
+	jsonw_key(w, key);
+	jsonw_bool(w, v);
+}
+
+/* key: the integer when present, else null. */
+static void json_int_if(struct jsonw *w, const char *key, bool present, long long v)
+{
+	jsonw_key(w, key);
+	if (present)
+		jsonw_int(w, v);
+	else
+		jsonw_null(w);
 }
 
 /* Field list as an array of {depth,name,value,off,len}. */
-static json_t *json_fields(const struct field *f, size_t n)
+static void json_fields(struct jsonw *w, const char *key, const struct field *f, size_t n)
 {
-	json_t *a = json_array();
-
+	jsonw_key(w, key);
+	jsonw_begin_arr(w);
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "depth", json_integer(f[i].depth));
-		json_str(o, "name", f[i].name);
-		json_str(o, "value", f[i].value);
-		json_object_set_new(o, "off", json_integer(f[i].off));
-		json_object_set_new(o, "len", json_integer(f[i].len));
-		json_array_append_new(a, o);
+		jsonw_begin_obj(w);
+		json_int(w, "depth", f[i].depth);
+		json_str(w, "name", f[i].name);
+		json_str(w, "value", f[i].value);
+		json_int(w, "off", f[i].off);
+		json_int(w, "len", f[i].len);
+		jsonw_end_obj(w);
 	}
-	return a;
+	jsonw_end_arr(w);
 }
 
 /* A comma-separated list as an array of strings. */
-static void json_list(json_t *o, const char *key, const char *list, char sep)
+static void json_list(struct jsonw *w, const char *key, const char *list, char sep)
 {
-	json_t *a;
-
 	if (!list)
 		return;
-	a = json_array();
+	jsonw_key(w, key);
+	jsonw_begin_arr(w);
 	for (const char *p = list; *p;) {
 		const char *end = strchr(p, sep);
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 
-		json_array_append_new(a, json_stringn(p, n));
+		jsonw_strn(w, p, n);
 		p += n;
 		if (*p == sep)
 			p++;
 	}
-	json_object_set_new(o, key, a);
+	jsonw_end_arr(w);
 }
 
 /* The stage members (see tlsviz(1), "stage"). */
-static void json_stage(json_t *o, const struct ev_stage *st)
+static void json_stage(struct jsonw *w, const struct ev_stage *st)
 {
-	json_object_set_new(o, "index", json_integer(st->index));
-	json_object_set_new(o, "number", json_integer(st->number));
-	json_object_set_new(o, "of", json_integer(st->of));
-	json_object_set_new(o, "final", json_boolean(st->final));
-	json_object_set_new(o, "planned", json_boolean(st->planned));
-	json_str(o, "name", st->name);
-	json_str(o, "title", st->title);
-	json_str(o, "eve_title", st->eve_title);
-	json_list(o, "messages", st->messages, ',');
-	json_list(o, "eve_messages", st->eve_messages, ',');
-	json_list(o, "explain", st->explain, '\n');
-	json_str(o, "eavesdropper", st->eavesdropper);
+	json_int(w, "index", st->index);
+	json_int(w, "number", st->number);
+	json_int(w, "of", st->of);
+	json_bool(w, "final", st->final);
+	json_bool(w, "planned", st->planned);
+	json_str(w, "name", st->name);
+	json_str(w, "title", st->title);
+	json_str(w, "eve_title", st->eve_title);
+	json_list(w, "messages", st->messages, ',');
+	json_list(w, "eve_messages", st->eve_messages, ',');
+	json_list(w, "explain", st->explain, '\n');
+	json_str(w, "eavesdropper", st->eavesdropper);
 	if (st->held)
-		json_object_set_new(o, "held", json_true());
+		json_bool(w, "held", true);
 }
 
 /* The facts members; null where not known. */
-static void json_facts(json_t *o, const struct ev_facts *f)
+static void json_facts(struct jsonw *w, const struct ev_facts *f)
 {
 	const char *v = f->version == 0x0304 ? "TLS 1.3" : f->version == 0x0303 ? "TLS 1.2" : NULL;
 
-	json_object_set_new(o, "version", v ? json_string(v) : json_null());
-	json_object_set_new(o, "version_code", json_integer(f->version));
-	json_object_set_new(o, "suite", f->suite_name ? json_string(f->suite_name) : json_null());
-	json_object_set_new(o, "key_exchange", kx_name(f->kx) ? json_string(kx_name(f->kx)) : json_null());
-	json_object_set_new(o, "group", f->group_name ? json_string(f->group_name) : json_null());
-	json_object_set_new(o, "hrr", json_boolean(f->hrr));
-	json_object_set_new(o, "resumed", json_boolean(f->resumed));
-	json_object_set_new(o, "client_auth", json_boolean(f->client_auth));
-	json_object_set_new(o, "certificate", f->certificate < 0 ? json_null() : json_boolean(f->certificate));
-	json_object_set_new(o, "handshake_visible", json_boolean(f->handshake_visible));
-	json_object_set_new(o, "alerts", json_integer(f->alerts));
-	json_object_set_new(o, "fatal_alert", f->fatal_alert < 0 ? json_null() : json_integer(f->fatal_alert));
-	json_object_set_new(o, "key_updates_c2s", json_integer(f->key_updates[DIR_C2S]));
-	json_object_set_new(o, "key_updates_s2c", json_integer(f->key_updates[DIR_S2C]));
-	json_object_set_new(o, "sni", f->sni ? json_string(f->sni) : json_null());
-	json_object_set_new(o, "offered_tls13", json_boolean(f->ch_tls13));
-	json_object_set_new(o, "offered_psk", json_boolean(f->ch_psk));
-	json_object_set_new(o, "offered_alpn", json_boolean(f->ch_alpn));
-	json_object_set_new(o, "offered_shares", f->ch_shares ? json_string(f->ch_shares) : json_null());
-	json_object_set_new(o, "client_share_bytes", f->share_len_c ? json_integer(f->share_len_c) : json_null());
-	json_object_set_new(o, "server_share_bytes", f->share_len_s ? json_integer(f->share_len_s) : json_null());
-	json_object_set_new(o, "ech", json_boolean(f->ech));
-	json_object_set_new(o, "ech_kdf", f->ech ? json_integer(f->ech_kdf) : json_null());
-	json_object_set_new(o, "ech_aead", f->ech ? json_integer(f->ech_aead) : json_null());
-	json_object_set_new(o, "ech_payload_len", f->ech ? json_integer(f->ech_payload) : json_null());
-	json_object_set_new(o, "ech_hrr_confirmation", json_boolean(f->ech_hrr));
-	json_object_set_new(o, "ech_retry_configs", json_boolean(f->ech_retry));
-	json_object_set_new(o, "ech_required", json_boolean(f->ech_required));
-	json_object_set_new(o, "cert_compression", f->cert_comp ? json_integer(f->cert_comp) : json_null());
-	json_object_set_new(o, "cert_compressed_len", f->cert_comp ? json_integer(f->cert_comp_len) : json_null());
-	json_object_set_new(o, "cert_uncompressed_len", f->cert_comp ? json_integer(f->cert_plain_len) : json_null());
+	json_str_or_null(w, "version", v);
+	json_int(w, "version_code", f->version);
+	json_str_or_null(w, "suite", f->suite_name);
+	json_str_or_null(w, "key_exchange", kx_name(f->kx));
+	json_str_or_null(w, "group", f->group_name);
+	json_bool(w, "hrr", f->hrr);
+	json_bool(w, "resumed", f->resumed);
+	json_bool(w, "client_auth", f->client_auth);
+	jsonw_key(w, "certificate");
+	if (f->certificate < 0)
+		jsonw_null(w);
+	else
+		jsonw_bool(w, f->certificate);
+	json_bool(w, "handshake_visible", f->handshake_visible);
+	json_int(w, "alerts", f->alerts);
+	json_int_if(w, "fatal_alert", f->fatal_alert >= 0, f->fatal_alert);
+	json_int(w, "key_updates_c2s", f->key_updates[DIR_C2S]);
+	json_int(w, "key_updates_s2c", f->key_updates[DIR_S2C]);
+	json_str_or_null(w, "sni", f->sni);
+	json_bool(w, "offered_tls13", f->ch_tls13);
+	json_bool(w, "offered_psk", f->ch_psk);
+	json_bool(w, "offered_alpn", f->ch_alpn);
+	json_str_or_null(w, "offered_shares", f->ch_shares);
+	json_int_if(w, "client_share_bytes", f->share_len_c, f->share_len_c);
+	json_int_if(w, "server_share_bytes", f->share_len_s, f->share_len_s);
+	json_bool(w, "ech", f->ech);
+	json_int_if(w, "ech_kdf", f->ech, f->ech_kdf);
+	json_int_if(w, "ech_aead", f->ech, f->ech_aead);
+	json_int_if(w, "ech_payload_len", f->ech, f->ech_payload);
+	json_bool(w, "ech_hrr_confirmation", f->ech_hrr);
+	json_bool(w, "ech_retry_configs", f->ech_retry);
+	json_bool(w, "ech_required", f->ech_required);
+	json_int_if(w, "cert_compression", f->cert_comp, f->cert_comp);
+	json_int_if(w, "cert_compressed_len", f->cert_comp, f->cert_comp_len);
+	json_int_if(w, "cert_uncompressed_len", f->cert_comp, f->cert_plain_len);
 }
 
 /* Per-type members. */
-static void json_body(json_t *o, const struct event *ev)
+static void json_body(struct jsonw *w, const struct event *ev)
 {
 	switch (ev->type) {
 	case EV_CONN:
-		json_str(o, "client", ev->u.conn.client);
-		json_str(o, "server", ev->u.conn.server);
-		json_str(o, "source", ev->u.conn.source);
-		json_str(o, "label", ev->u.conn.label);
+		json_str(w, "client", ev->u.conn.client);
+		json_str(w, "server", ev->u.conn.server);
+		json_str(w, "source", ev->u.conn.source);
+		json_str(w, "label", ev->u.conn.label);
 		break;
 	case EV_PACKET:
-		json_object_set_new(o, "frame", json_integer((json_int_t)ev->u.packet.frame));
-		json_object_set_new(o, "tcp_flags", json_integer(ev->u.packet.tcp_flags));
-		json_object_set_new(o, "tcp_seq", json_integer(ev->u.packet.seq));
-		json_object_set_new(o, "tcp_ack", json_integer(ev->u.packet.ack));
-		json_object_set_new(o, "len", json_integer((json_int_t)ev->u.packet.len));
-		json_object_set_new(o, "payload_len", json_integer((json_int_t)ev->u.packet.payload_len));
+		json_int(w, "frame", (long long)ev->u.packet.frame);
+		json_int(w, "tcp_flags", ev->u.packet.tcp_flags);
+		json_int(w, "tcp_seq", ev->u.packet.seq);
+		json_int(w, "tcp_ack", ev->u.packet.ack);
+		json_int(w, "len", (long long)ev->u.packet.len);
+		json_int(w, "payload_len", (long long)ev->u.packet.payload_len);
 		break;
 	case EV_GAP:
-		json_object_set_new(o, "stream_off", json_integer((json_int_t)ev->u.gap.stream_off));
-		json_object_set_new(o, "missing", json_integer((json_int_t)ev->u.gap.missing));
+		json_int(w, "stream_off", (long long)ev->u.gap.stream_off);
+		json_int(w, "missing", (long long)ev->u.gap.missing);
 		break;
 	case EV_RECORD: {
 		const struct ev_record *r = &ev->u.record;
 
-		json_object_set_new(o, "index", json_integer((json_int_t)r->index));
-		json_object_set_new(o, "stream_off", json_integer((json_int_t)r->stream_off));
-		json_object_set_new(o, "content_type", json_integer(r->content_type));
-		json_object_set_new(o, "version", json_integer(r->version));
-		json_object_set_new(o, "length", json_integer(r->length));
-		json_object_set_new(o, "encrypted", json_boolean(r->encrypted));
-		json_object_set_new(o, "decrypted", json_boolean(r->decrypted));
+		json_int(w, "index", (long long)r->index);
+		json_int(w, "stream_off", (long long)r->stream_off);
+		json_int(w, "content_type", r->content_type);
+		json_int(w, "version", r->version);
+		json_int(w, "length", r->length);
+		json_bool(w, "encrypted", r->encrypted);
+		json_bool(w, "decrypted", r->decrypted);
 		if (r->auth_failed)
-			json_object_set_new(o, "auth_failed", json_true());
+			json_bool(w, "auth_failed", true);
 		if (r->decrypted)
-			json_object_set_new(o, "inner_type", json_integer(r->inner_type));
-		json_str(o, "why_not", r->why_not);
+			json_int(w, "inner_type", r->inner_type);
+		json_str(w, "why_not", r->why_not);
 		break;
 	}
 	case EV_HANDSHAKE:
-		json_object_set_new(o, "msg_type", json_integer(ev->u.hs.msg_type));
-		json_str(o, "msg", ev->u.hs.msg);
-		json_object_set_new(o, "len", json_integer((json_int_t)ev->u.hs.len));
-		json_object_set_new(o, "encrypted", json_boolean(ev->u.hs.encrypted));
-		json_object_set_new(o, "record_index", json_integer((json_int_t)ev->u.hs.record_index));
-		json_object_set_new(o, "fields", json_fields(ev->u.hs.fields, ev->u.hs.nfields));
+		json_int(w, "msg_type", ev->u.hs.msg_type);
+		json_str(w, "msg", ev->u.hs.msg);
+		json_int(w, "len", (long long)ev->u.hs.len);
+		json_bool(w, "encrypted", ev->u.hs.encrypted);
+		json_int(w, "record_index", (long long)ev->u.hs.record_index);
+		json_fields(w, "fields", ev->u.hs.fields, ev->u.hs.nfields);
 		break;
 	case EV_CCS:
 		break;
 	case EV_ALERT:
-		json_object_set_new(o, "level", json_integer(ev->u.alert.level));
-		json_object_set_new(o, "desc", json_integer(ev->u.alert.desc));
-		json_str(o, "level_name", ev->u.alert.level_name);
-		json_str(o, "desc_name", ev->u.alert.desc_name);
-		json_object_set_new(o, "encrypted", json_boolean(ev->u.alert.encrypted));
+		json_int(w, "level", ev->u.alert.level);
+		json_int(w, "desc", ev->u.alert.desc);
+		json_str(w, "level_name", ev->u.alert.level_name);
+		json_str(w, "desc_name", ev->u.alert.desc_name);
+		json_bool(w, "encrypted", ev->u.alert.encrypted);
 		break;
 	case EV_APP_DATA:
-		json_object_set_new(o, "record_index", json_integer((json_int_t)ev->u.app.record_index));
-		json_object_set_new(o, "len", json_integer((json_int_t)ev->u.app.len));
-		json_hex(o, "hex", ev->u.app.data, ev->u.app.len);
+		json_int(w, "record_index", (long long)ev->u.app.record_index);
+		json_int(w, "len", (long long)ev->u.app.len);
+		json_hex(w, "hex", ev->u.app.data, ev->u.app.len);
 		break;
 	case EV_KEY:
-		json_str(o, "name", ev->u.key.name);
-		json_str(o, "owner", owner_name(ev->u.key.owner));
-		json_hex(o, "value", ev->u.key.value, ev->u.key.len);
-		json_object_set_new(o, "len", json_integer((json_int_t)ev->u.key.len));
-		json_str(o, "label", ev->u.key.label);
-		json_str(o, "derivation", ev->u.key.derivation);
-		json_object_set_new(o, "stage", ev->u.key.stage_no ? json_integer(ev->u.key.stage_no) : json_null());
+		json_str(w, "name", ev->u.key.name);
+		json_str(w, "owner", owner_name(ev->u.key.owner));
+		json_hex(w, "value", ev->u.key.value, ev->u.key.len);
+		json_int(w, "len", (long long)ev->u.key.len);
+		json_str(w, "label", ev->u.key.label);
+		json_str(w, "derivation", ev->u.key.derivation);
+		json_int_if(w, "stage", ev->u.key.stage_no, ev->u.key.stage_no);
 		break;
 	case EV_STAGE:
-		json_stage(o, &ev->u.stage);
+		json_stage(w, &ev->u.stage);
 		break;
 	case EV_FACTS:
-		json_facts(o, &ev->u.facts);
+		json_facts(w, &ev->u.facts);
 		break;
 	case EV_NOTE:
-		json_str(o, "level", ev->u.note.level);
-		json_str(o, "text", ev->u.note.text);
+		json_str(w, "level", ev->u.note.level);
+		json_str(w, "text", ev->u.note.text);
 		if (ev->u.note.has_stream_off)
-			json_object_set_new(o, "stream_off", json_integer((json_int_t)ev->u.note.stream_off));
+			json_int(w, "stream_off", (long long)ev->u.note.stream_off);
 		break;
 	case EV_ERROR:
-		json_object_set_new(o, "code", json_integer(ev->u.error.code));
-		json_str(o, "what", ev->u.error.what);
-		json_str(o, "text", ev->u.error.text);
-		json_object_set_new(o, "offset", json_integer((json_int_t)ev->u.error.offset));
+		json_int(w, "code", ev->u.error.code);
+		json_str(w, "what", ev->u.error.what);
+		json_str(w, "text", ev->u.error.text);
+		json_int(w, "offset", (long long)ev->u.error.offset);
 		break;
 	case EV_END:
 		break;
 	}
 }
 
-/* One line per event. */
+/* One line per event. A stage, an error and the end are written out at
+ * once (and stdout flushed) so that a reader following a live session sees
+ * each step as it happens; everything else waits for a full buffer. */
 static void json_emit(struct sink *self, const struct event *ev)
 {
-	struct json_view *v = (struct json_view *)self;
-	json_t *o = json_object();
-	char *line;
+	struct jsonw *w = &((struct json_view *)self)->w;
 
-	json_object_set_new(o, "type", json_string(event_type_name(ev->type)));
-	json_object_set_new(o, "seq", json_integer((json_int_t)ev->seq));
+	jsonw_begin_obj(w);
+	json_str(w, "type", event_type_name(ev->type));
+	json_uint(w, "seq", ev->seq);
 	if (ev->conn)
-		json_object_set_new(o, "conn", json_integer(ev->conn));
-	json_str(o, "dir", dir_name(ev->dir));
-	json_object_set_new(o, "ts_us", json_integer((json_int_t)ev->ts_us));
-	json_body(o, ev);
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	if (line) {
-		if (fputs(line, v->out) == EOF || fputc('\n', v->out) == EOF)
-			v->base.failed = true;
-		free(line);
-	} else {
-		v->base.failed = true;
+		json_int(w, "conn", ev->conn);
+	json_str(w, "dir", dir_name(ev->dir));
+	json_uint(w, "ts_us", ev->ts_us);
+	json_body(w, ev);
+	jsonw_end_obj(w);
+	jsonw_newline(w);
+	if (ev->type == EV_STAGE || ev->type == EV_ERROR || ev->type == EV_END) {
+		jsonw_flush(w);
+		fflush(w->out);
 	}
-	json_decref(o);
 }
 
 static int json_close(struct view_base *b)
 {
 	struct json_view *v = (struct json_view *)b;
-	int rc = fflush(v->out) == 0 && !b->failed ? 0 : err_set(ERR_IO, "writing JSON output failed");
+	int rc = jsonw_free(&v->w) == 0 && !b->failed ? 0 : err_set(ERR_IO, "writing JSON output failed");
 
 	free(v);
 	return rc;
@@ -260,8 +293,11 @@ struct sink *view_json_new(FILE *out)
 
 	if (!v)
 		return NULL;
+	if (jsonw_init(&v->w, out, 0) < 0) {
+		free(v);
+		return NULL;
+	}
 	v->base.sink.emit = json_emit;
 	v->base.close = json_close;
-	v->out = out;
 	return &v->base.sink;
 }
