@@ -7,16 +7,33 @@
 #include "wire/pcapng_scan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#define CAPFILE_READ_BUF ((size_t)1 << 20)
+
+/* The file under libpcap's FILE: a cookie stream over our own 1 MiB read
+ * buffer, so that reading makes one read(2) per MiB and the read position
+ * is known without a syscall (libpcap's freads reach the cookie with their
+ * exact sizes because the stream itself is unbuffered). */
+struct capfile_reader {
+	int fd;
+	uint8_t *buf;
+	size_t len, at;  /* bytes in buf, bytes of them consumed */
+	uint64_t base;   /* file offset of buf[0] */
+	uint64_t size;   /* for SEEK_END */
+};
 
 struct capfile {
 	pcap_t *pcap;
 	FILE *f;           /* owned by pcap once pcap is open */
+	struct capfile_reader rd; /* under f */
 	char *path;
 	uint64_t size;
 	uint64_t frame_no;
@@ -31,6 +48,91 @@ struct capfile {
 	struct keystore *ks;
 	struct sink *warn;
 };
+
+static ssize_t reader_read(void *cookie, char *out, size_t n)
+{
+	struct capfile_reader *r = cookie;
+	size_t k;
+
+	if (r->at == r->len) {
+		ssize_t got;
+
+		do
+			got = read(r->fd, r->buf, CAPFILE_READ_BUF);
+		while (got < 0 && errno == EINTR);
+		if (got < 0)
+			return -1;
+		r->base += r->len;
+		r->len = (size_t)got;
+		r->at = 0;
+		if (got == 0)
+			return 0;
+	}
+	k = r->len - r->at < n ? r->len - r->at : n;
+	memcpy(out, r->buf + r->at, k);
+	r->at += k;
+	return (ssize_t)k;
+}
+
+static int reader_seek(void *cookie, off64_t *off, int whence)
+{
+	struct capfile_reader *r = cookie;
+	int64_t to = *off;
+
+	if (whence == SEEK_CUR)
+		to += (int64_t)(r->base + r->at);
+	else if (whence == SEEK_END)
+		to += (int64_t)r->size;
+	if (to < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((uint64_t)to >= r->base && (uint64_t)to <= r->base + r->len) {
+		r->at = (size_t)((uint64_t)to - r->base); /* inside the buffer */
+	} else {
+		if (lseek(r->fd, (off_t)to, SEEK_SET) < 0)
+			return -1;
+		r->base = (uint64_t)to;
+		r->len = r->at = 0;
+	}
+	*off = to;
+	return 0;
+}
+
+static int reader_close(void *cookie)
+{
+	struct capfile_reader *r = cookie;
+	int rc = close(r->fd);
+
+	r->fd = -1;
+	free(r->buf);
+	r->buf = NULL;
+	return rc;
+}
+
+/* Open path as a stream over cf->rd. */
+static FILE *reader_open(struct capfile *cf)
+{
+	static const cookie_io_functions_t io = { reader_read, NULL, reader_seek, reader_close };
+	struct capfile_reader *r = &cf->rd;
+	FILE *f;
+
+	r->fd = open(cf->path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		return NULL;
+	r->buf = malloc(CAPFILE_READ_BUF);
+	f = r->buf ? fopencookie(r, "rb", io) : NULL;
+	if (!f) {
+		free(r->buf);
+		r->buf = NULL;
+		close(r->fd);
+		r->fd = -1;
+		errno = ENOMEM;
+		return NULL;
+	}
+	setvbuf(f, NULL, _IONBF, 0);
+	return f;
+}
 
 /* Emit an EV_NOTE warning. */
 static void capfile_warn(struct capfile *cf, const char *text)
@@ -106,9 +208,10 @@ static int capfile_precheck(struct capfile *cf)
 
 	ENSURE(stat(cf->path, &st) == 0, ERR_IO, "%s: %s", cf->path, strerror(errno));
 	ENSURE(!S_ISDIR(st.st_mode), ERR_IO, "%s: is a directory, not a capture file", cf->path);
-	cf->f = fopen(cf->path, "rb");
+	cf->f = reader_open(cf);
 	ENSURE(cf->f, ERR_IO, "%s: cannot open: %s", cf->path, strerror(errno));
 	cf->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	cf->rd.size = cf->size;
 	ENSURE(!S_ISREG(st.st_mode) || st.st_size > 0, ERR_VALUE, "%s: empty file", cf->path);
 	ENSURE(fread(m, 1, 4, cf->f) == 4, ERR_VALUE,
 	       "%s: truncated file header (less than 4 bytes)", cf->path);
@@ -322,13 +425,10 @@ uint64_t capfile_size(const struct capfile *cf)
 	return cf->size;
 }
 
-/* Read position in bytes. */
+/* Read position in bytes (no syscall: the reader knows it). */
 uint64_t capfile_pos(const struct capfile *cf)
 {
-	FILE *f = cf->pcap ? pcap_file(cf->pcap) : cf->f;
-	off_t o = f ? ftello(f) : -1;
-
-	return o < 0 ? 0 : (uint64_t)o;
+	return cf->rd.buf ? cf->rd.base + cf->rd.at : 0;
 }
 
 /* Continue reading at a frame offset noted earlier. libpcap reads both
