@@ -493,10 +493,13 @@ static void keys_release(struct story *st, struct sconn *c, bool all)
 			stage = occ_stage(c, d, msg, nth);
 		if (!stage && all)
 			stage = c->cur.number ? c->cur.number : k->stage_at;
-		if (!stage) {
+		if (!stage && !all) {
 			pp = &k->next;
 			continue;
 		}
+		/* all: a key of a connection that never had a stage goes out
+		   with none (stage 0) rather than being kept, and lost, when
+		   the connection ends */
 		if (stage < k->stage_at && !msg)
 			stage = k->stage_at;
 		key_emit(st, k->ev, stage);

@@ -9,12 +9,15 @@
 #             plain pcap wire fixture
 #   keylog  - each key log as is, with CRLF and comment variants of one
 #   reasm   - a few segment scripts (SYN handshake, reordering, wrap-around)
+#   story   - the events of each capture (tlsviz replay --batch --json with
+#             its keys, and without), as fuzz_story scripts (story_seeds.py;
+#             needs a built tlsviz: TLSVIZ=path, default build/tlsviz)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$here/../..
 out=$here/corpus
 rm -rf "$out.tmp"
-mkdir -p "$out.tmp"/{tlsdec,capfile,keylog,reasm}
+mkdir -p "$out.tmp"/{tlsdec,capfile,keylog,reasm,story}
 
 for s in "$src"/tests/data/tls/*.stream; do
 	perl -ne 'chomp; my ($d, $h) = split / /, $_, 2; next unless defined $h && length $h;
@@ -44,6 +47,16 @@ rec() { printf "\\x$(printf %02x "$1")\\x$(printf %02x "$2")\\x$(printf %02x $((
 { rec 2 0 1000 0; rec 18 1 5000 0; rec 16 0 1001 100; rec 16 1 5001 200; rec 16 0 1101 50; rec 17 0 1151 0; rec 17 1 5201 0; } >"$out.tmp/reasm/handshake"
 { rec 2 0 4294967000 0; rec 18 1 7 0; rec 16 0 4294967201 200; rec 16 0 4294967001 200; rec 16 0 4294967401 10; rec 4 1 8 0; } >"$out.tmp/reasm/wrap-reorder"
 { rec 16 0 1 200; rec 16 0 101 200; rec 16 0 1 50; rec 16 0 2001 100; rec 1 0 2101 0; rec 16 1 9 30; } >"$out.tmp/reasm/nosyn-overlap-hole"
+
+tlsviz=${TLSVIZ:-$src/build/tlsviz}
+for p in "$src"/captures/*.pcapng; do
+	n=$(basename "$p" .pcapng)
+	k=()
+	[ -f "$src/captures/$n.keys" ] && k=(--keylog "$src/captures/$n.keys")
+	[ -f "$src/captures/$n.key" ] && k=(--rsa-key "$src/captures/$n.key")
+	"$tlsviz" replay "$p" "${k[@]}" --batch --json 2>/dev/null | /usr/bin/python3 "$here/story_seeds.py" >"$out.tmp/story/$n"
+	"$tlsviz" replay "$p" --batch --json 2>/dev/null | /usr/bin/python3 "$here/story_seeds.py" >"$out.tmp/story/$n-nokeys"
+done
 
 rm -rf "$out"
 mv "$out.tmp" "$out"

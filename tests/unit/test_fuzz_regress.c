@@ -19,6 +19,7 @@
 #include "../fuzz/fuzz_keylog.c"
 #include "../fuzz/fuzz_reasm.c"
 #include "../fuzz/fuzz_tlsdec.c"
+#include "../fuzz/fuzz_story.c"
 
 /* Run fn on every regular file of TLSVIZ_SOURCE_DIR/tests/fuzz/<sub>/<name>;
  * returns how many ran. */
@@ -91,6 +92,12 @@ static void test_reasm(void **state)
 	replay("reasm", fuzz_reasm_one);
 }
 
+static void test_story(void **state)
+{
+	(void)state;
+	replay("story", fuzz_story_one);
+}
+
 /* Findings must be there: an empty regress tree means files went missing. */
 static void test_findings_present(void **state)
 {
@@ -101,6 +108,7 @@ static void test_findings_present(void **state)
 	n += replay_dir("regress", "capfile", fuzz_capfile_one);
 	n += replay_dir("regress", "keylog", fuzz_keylog_one);
 	n += replay_dir("regress", "reasm", fuzz_reasm_one);
+	n += replay_dir("regress", "story", fuzz_story_one);
 	assert_true(n >= 1);
 }
 
@@ -111,6 +119,7 @@ int main(void)
 		cmocka_unit_test(test_capfile),
 		cmocka_unit_test(test_keylog),
 		cmocka_unit_test(test_reasm),
+		cmocka_unit_test(test_story),
 		cmocka_unit_test(test_findings_present),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
