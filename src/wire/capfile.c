@@ -18,18 +18,15 @@
 
 #define CAPFILE_READ_BUF ((size_t)1 << 20)
 
-/* The file under libpcap's FILE: a cookie stream over our own 1 MiB read
- * buffer, so that reading makes one read(2) per MiB and the read position
- * is known without a syscall (libpcap's freads reach the cookie with their
- * exact sizes because the stream itself is unbuffered). */
+/* The file under libpcap's FILE: a cookie stream with a 1 MiB buffer, so
+ * that reading makes one read(2) per MiB, and that knows its file offset,
+ * so the read position needs no lseek per frame: it is the offset of the
+ * bytes read so far minus what the stream's buffer still holds. */
 struct capfile_reader {
 	int fd;
-	uint8_t *buf;
-	size_t len, at;  /* bytes in buf, bytes of them consumed */
-	uint64_t base;   /* file offset of buf[0] */
-	uint64_t size;   /* for SEEK_END */
+	char *buf;       /* the stream's buffer */
+	uint64_t off;    /* file offset after the bytes handed to the stream */
 };
-
 struct capfile {
 	pcap_t *pcap;
 	FILE *f;           /* owned by pcap once pcap is open */
@@ -52,49 +49,24 @@ struct capfile {
 static ssize_t reader_read(void *cookie, char *out, size_t n)
 {
 	struct capfile_reader *r = cookie;
-	size_t k;
+	ssize_t got;
 
-	if (r->at == r->len) {
-		ssize_t got;
-
-		do
-			got = read(r->fd, r->buf, CAPFILE_READ_BUF);
-		while (got < 0 && errno == EINTR);
-		if (got < 0)
-			return -1;
-		r->base += r->len;
-		r->len = (size_t)got;
-		r->at = 0;
-		if (got == 0)
-			return 0;
-	}
-	k = r->len - r->at < n ? r->len - r->at : n;
-	memcpy(out, r->buf + r->at, k);
-	r->at += k;
-	return (ssize_t)k;
+	do
+		got = read(r->fd, out, n);
+	while (got < 0 && errno == EINTR);
+	if (got > 0)
+		r->off += (uint64_t)got;
+	return got;
 }
 
 static int reader_seek(void *cookie, off64_t *off, int whence)
 {
 	struct capfile_reader *r = cookie;
-	int64_t to = *off;
+	off_t to = lseek(r->fd, (off_t)*off, whence);
 
-	if (whence == SEEK_CUR)
-		to += (int64_t)(r->base + r->at);
-	else if (whence == SEEK_END)
-		to += (int64_t)r->size;
-	if (to < 0) {
-		errno = EINVAL;
+	if (to < 0)
 		return -1;
-	}
-	if ((uint64_t)to >= r->base && (uint64_t)to <= r->base + r->len) {
-		r->at = (size_t)((uint64_t)to - r->base); /* inside the buffer */
-	} else {
-		if (lseek(r->fd, (off_t)to, SEEK_SET) < 0)
-			return -1;
-		r->base = (uint64_t)to;
-		r->len = r->at = 0;
-	}
+	r->off = (uint64_t)to;
 	*off = to;
 	return 0;
 }
@@ -105,8 +77,6 @@ static int reader_close(void *cookie)
 	int rc = close(r->fd);
 
 	r->fd = -1;
-	free(r->buf);
-	r->buf = NULL;
 	return rc;
 }
 
@@ -130,7 +100,7 @@ static FILE *reader_open(struct capfile *cf)
 		errno = ENOMEM;
 		return NULL;
 	}
-	setvbuf(f, NULL, _IONBF, 0);
+	setvbuf(f, r->buf, _IOFBF, CAPFILE_READ_BUF);
 	return f;
 }
 
@@ -211,7 +181,6 @@ static int capfile_precheck(struct capfile *cf)
 	cf->f = reader_open(cf);
 	ENSURE(cf->f, ERR_IO, "%s: cannot open: %s", cf->path, strerror(errno));
 	cf->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-	cf->rd.size = cf->size;
 	ENSURE(!S_ISREG(st.st_mode) || st.st_size > 0, ERR_VALUE, "%s: empty file", cf->path);
 	ENSURE(fread(m, 1, 4, cf->f) == 4, ERR_VALUE,
 	       "%s: truncated file header (less than 4 bytes)", cf->path);
@@ -225,7 +194,13 @@ static int capfile_precheck(struct capfile *cf)
 		       "%s: truncated pcap file header (%lld of 24 bytes)", cf->path,
 		       (long long)st.st_size);
 	if (kind == 2 && S_ISREG(st.st_mode)) {
-		rc = pcapng_scan(cf->f, cf->size, &sops, cf);
+		/* through a plain stream of its own: the scan reads a few bytes per
+		   block at offsets of its choosing */
+		FILE *g = fopen(cf->path, "rb");
+
+		ENSURE(g, ERR_IO, "%s: cannot open: %s", cf->path, strerror(errno));
+		rc = pcapng_scan(g, cf->size, &sops, cf);
+		fclose(g);
 		if (rc < 0)
 			return err_wrap(rc, "%s: ", cf->path);
 	}
@@ -425,10 +400,23 @@ uint64_t capfile_size(const struct capfile *cf)
 	return cf->size;
 }
 
-/* Read position in bytes (no syscall: the reader knows it). */
+/* Read position in bytes: without a syscall on glibc, whose FILE says how
+ * much of its buffer is still unread (the fields gnulib's freadahead reads). */
 uint64_t capfile_pos(const struct capfile *cf)
 {
-	return cf->rd.buf ? cf->rd.base + cf->rd.at : 0;
+	FILE *f = cf->pcap ? pcap_file(cf->pcap) : cf->f;
+#ifdef __GLIBC__
+	size_t ahead;
+
+	if (!f)
+		return 0;
+	ahead = f->_IO_read_end > f->_IO_read_ptr ? (size_t)(f->_IO_read_end - f->_IO_read_ptr) : 0;
+	return cf->rd.off >= ahead ? cf->rd.off - ahead : 0;
+#else
+	off_t o = f ? ftello(f) : -1;
+
+	return o < 0 ? 0 : (uint64_t)o;
+#endif
 }
 
 /* Continue reading at a frame offset noted earlier. libpcap reads both
@@ -462,6 +450,7 @@ void capfile_close(struct capfile *cf)
 		pcap_close(cf->pcap);
 	else if (cf->f)
 		fclose(cf->f);
+	free(cf->rd.buf); /* the stream's buffer, after the stream */
 	free(cf->path);
 	free(cf);
 }

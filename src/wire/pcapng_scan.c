@@ -4,14 +4,34 @@
 #include "core/cursor.h"
 #include "core/err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Read exactly n bytes at offset off. */
+/* Read exactly n bytes at offset off (one pread(2) where f has a file
+ * descriptor: the scan jumps from block to block, and a stdio seek would
+ * throw the stream's buffer away every time). */
 static int read_at(FILE *f, uint64_t off, void *buf, size_t n)
 {
+	int fd = fileno(f);
+
+	if (fd >= 0) {
+		size_t done = 0;
+
+		while (done < n) {
+			ssize_t got = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
+
+			if (got < 0 && errno == EINTR)
+				continue;
+			ENSURE(got > 0, ERR_IO, "read of %zu bytes at offset %llu failed", n,
+			       (unsigned long long)off);
+			done += (size_t)got;
+		}
+		return 0;
+	}
 	ENSURE(fseeko(f, (off_t)off, SEEK_SET) == 0, ERR_IO, "seek to offset %llu failed",
 	       (unsigned long long)off);
 	ENSURE(fread(buf, 1, n, f) == n, ERR_IO, "read of %zu bytes at offset %llu failed", n,
