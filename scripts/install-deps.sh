@@ -12,6 +12,8 @@ PKGS=(
   libcmocka-dev tshark tmux openssl curl iproute2 util-linux procps time jq xxd
   # synthetic ECH / compressed-certificate captures (scripts/gen-synthetic.py)
   python3 python3-cryptography brotli zstd
+  # bench/aead_speed.c measures OpenSSL's AEAD speed too (the hardware limit)
+  libssl-dev
   # hardening (fuzzers, sanitizer runtimes, leak checks)
   clang libclang-rt-14-dev valgrind
 )
