@@ -11,31 +11,74 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Read exactly n bytes at offset off (one pread(2) where f has a file
- * descriptor: the scan jumps from block to block, and a stdio seek would
- * throw the stream's buffer away every time). */
-static int read_at(FILE *f, uint64_t off, void *buf, size_t n)
+/* The scanner's view of the file: reads go through a 1 MiB window, so a
+ * walk from block header to block header costs one pread(2) per MiB, not
+ * a seek and a read per block. */
+#define SCAN_WIN ((size_t)1 << 20)
+
+struct scan_win {
+	FILE *f;
+	int fd;          /* f's descriptor, or -1 (then stdio) */
+	uint8_t *buf;    /* NULL: no window (n larger than it, or no memory) */
+	uint64_t base;   /* file offset of buf[0] */
+	size_t len;
+};
+
+static void win_init(struct scan_win *w, FILE *f)
 {
-	int fd = fileno(f);
+	memset(w, 0, sizeof *w);
+	w->f = f;
+	w->fd = fileno(f);
+	if (w->fd >= 0)
+		w->buf = malloc(SCAN_WIN);
+}
 
-	if (fd >= 0) {
-		size_t done = 0;
+static void win_free(struct scan_win *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+}
 
-		while (done < n) {
-			ssize_t got = pread(fd, (char *)buf + done, n - done, (off_t)(off + done));
+/* n bytes at off into buf without the window. */
+static int read_direct(struct scan_win *w, uint64_t off, void *buf, size_t n)
+{
+	size_t done = 0;
 
-			if (got < 0 && errno == EINTR)
-				continue;
-			ENSURE(got > 0, ERR_IO, "read of %zu bytes at offset %llu failed", n,
-			       (unsigned long long)off);
-			done += (size_t)got;
-		}
+	if (w->fd < 0) {
+		ENSURE(fseeko(w->f, (off_t)off, SEEK_SET) == 0, ERR_IO, "seek to offset %llu failed",
+		       (unsigned long long)off);
+		ENSURE(fread(buf, 1, n, w->f) == n, ERR_IO, "read of %zu bytes at offset %llu failed", n,
+		       (unsigned long long)off);
 		return 0;
 	}
-	ENSURE(fseeko(f, (off_t)off, SEEK_SET) == 0, ERR_IO, "seek to offset %llu failed",
-	       (unsigned long long)off);
-	ENSURE(fread(buf, 1, n, f) == n, ERR_IO, "read of %zu bytes at offset %llu failed", n,
-	       (unsigned long long)off);
+	while (done < n) {
+		ssize_t got = pread(w->fd, (char *)buf + done, n - done, (off_t)(off + done));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		ENSURE(got > 0, ERR_IO, "read of %zu bytes at offset %llu failed", n, (unsigned long long)off);
+		done += (size_t)got;
+	}
+	return 0;
+}
+
+/* Read exactly n bytes at offset off. */
+static int read_at(struct scan_win *w, uint64_t off, void *buf, size_t n)
+{
+	if (!w->buf || n > SCAN_WIN / 2)
+		return read_direct(w, off, buf, n);
+	if (off < w->base || off + n > w->base + w->len) {
+		ssize_t got;
+
+		do
+			got = pread(w->fd, w->buf, SCAN_WIN, (off_t)off);
+		while (got < 0 && errno == EINTR);
+		ENSURE(got >= 0, ERR_IO, "read at offset %llu failed", (unsigned long long)off);
+		w->base = off;
+		w->len = (size_t)got;
+		ENSURE(n <= w->len, ERR_IO, "read of %zu bytes at offset %llu failed", n, (unsigned long long)off);
+	}
+	memcpy(buf, w->buf + (off - w->base), n);
 	return 0;
 }
 
@@ -117,7 +160,7 @@ static bool block_plausible(const uint8_t h[8], bool be, uint64_t off, uint64_t 
 	return true;
 }
 
-int pcapng_resync(FILE *f, uint64_t size, uint64_t from, bool be, uint64_t *next)
+static int resync_in(struct scan_win *f, uint64_t size, uint64_t from, bool be, uint64_t *next)
 {
 	uint8_t win[65536], h[8], t[4];
 	uint64_t base = from + (4 - from % 4) % 4;
@@ -154,15 +197,28 @@ int pcapng_resync(FILE *f, uint64_t size, uint64_t from, bool be, uint64_t *next
 	return 0;
 }
 
-/* Scan the whole file for DSBs. */
-int pcapng_scan(FILE *f, uint64_t size, const struct pcapng_scan_ops *ops, void *ctx)
+int pcapng_resync(FILE *f, uint64_t size, uint64_t from, bool be, uint64_t *next)
 {
+	struct scan_win w;
+	int rc;
+
+	win_init(&w, f);
+	rc = resync_in(&w, size, from, be, next);
+	win_free(&w);
+	return rc;
+}
+
+/* Scan the whole file for DSBs. */
+int pcapng_scan(FILE *file, uint64_t size, const struct pcapng_scan_ops *ops, void *ctx)
+{
+	struct scan_win w, *f = &w;
 	uint64_t off = 0;
 	bool be = false;
 	int found = 0;
 	uint8_t *body = NULL;
 	int rc = 0;
 
+	win_init(&w, file);
 	while (off < size) {
 		uint8_t hdr[12], trail[4];
 		struct cursor c;
@@ -207,7 +263,7 @@ int pcapng_scan(FILE *f, uint64_t size, const struct pcapng_scan_ops *ops, void 
 		}
 		if (!ok) {
 			/* damaged (or cut off): go on at the next readable block */
-			r = pcapng_resync(f, size, off + 4, be, &next);
+			r = resync_in(f, size, off + 4, be, &next);
 			TRY_GOTO(r);
 			if (r == 0)
 				break;
@@ -235,5 +291,6 @@ int pcapng_scan(FILE *f, uint64_t size, const struct pcapng_scan_ops *ops, void 
 	rc = found;
 out:
 	free(body);
+	win_free(&w);
 	return rc;
 }
