@@ -34,7 +34,7 @@ static void gc_setup(void)
 		return;
 	}
 	gc_ok = true;
-	hw = gcry_get_config(0, "hwflags");
+	hw = gcry_get_config(0, "hwflist"); /* "hwflist:intel-aesni:...:" */
 	gc_fast = hw && (strstr(hw, "aesni") || strstr(hw, "arm-aes") ||
 			 strstr(hw, "ppc-vcrypto") || strstr(hw, "s390x-msa"));
 	gcry_free(hw);

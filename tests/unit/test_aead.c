@@ -435,6 +435,48 @@ static void test_unsupported(void **state)
 	assert_non_null(aead_backend_default()->name);
 }
 
+/* Whether /proc/cpuinfo lists flag on x86; -1 when it cannot tell. */
+static int cpu_flag(const char *flag)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[8192];
+	int found = -1;
+
+	if (!f)
+		return -1;
+	while (found < 0 && fgets(line, sizeof line, f)) {
+		char *p;
+
+		if (strncmp(line, "flags", 5) != 0)
+			continue;
+		found = 0;
+		for (p = strtok(strchr(line, ':') + 1, " \t\n"); p; p = strtok(NULL, " \t\n"))
+			if (strcmp(p, flag) == 0)
+				found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* The fast flag that turns the worker pool off follows the CPU: libgcrypt is
+ * fast exactly when the CPU has AES instructions; wolfCrypt never is. */
+static void test_fast_follows_cpu(void **state)
+{
+	(void)state;
+	assert_false(aead_backend_wolfcrypt.fast());
+#if defined(TLSVIZ_HAVE_GCRYPT) && defined(__x86_64__)
+	{
+		int aes = cpu_flag("aes");
+
+		if (aes < 0)
+			skip();
+		assert_int_equal(aead_backend_gcrypt.fast(), aes == 1);
+	}
+#else
+	(void)cpu_flag;
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_threads_share_keys),
 		cmocka_unit_test(test_copy_outlives_original),
 		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_fast_follows_cpu),
 	};
 	const char *env = getenv("TLSVIZ_TEST_SEED");
 
