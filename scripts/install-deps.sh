@@ -7,6 +7,7 @@ PKGS=(
   # build
   build-essential cmake pkg-config
   libwolfssl-dev libpcap-dev libncurses-dev libjansson-dev
+  libgcrypt20-dev   # record decryption with hardware AES (wolfCrypt is the fallback)
   zlib1g-dev libbrotli-dev libzstd-dev   # RFC 8879 certificate decompression
   # tests and oracles
   libcmocka-dev tshark tmux openssl curl iproute2 util-linux procps time jq xxd

@@ -158,6 +158,11 @@ struct protect {
 	bool etm;             /* TLS 1.2 CBC encrypt_then_mac */
 	uint8_t key[32], iv[16], mac_key[48];
 	size_t key_len, iv_len, mac_len;
+	/* The cipher prepared from key, made at the first record and shared by
+	 * the threads opening records with these keys (src/keys/aead.c); copy a
+	 * struct protect only with protect_copy. */
+	struct aead_ctx *aead;
+	const struct aead_backend *backend; /* NULL: aead_backend_default() */
 };
 
 struct protect_result {
@@ -192,8 +197,14 @@ int protect_open_seq(const struct protect *p, uint64_t seq, const uint8_t hdr[5]
  * into out, returns its length. TLS 1.3: inner_type is appended. */
 int protect_seal(struct protect *p, uint8_t content_type, const uint8_t *plain,
 		 size_t len, uint8_t *out, size_t cap);
-/* Wipe keys. */
+/* dst = src sharing src's prepared cipher (made now if not yet); wipe both. */
+int protect_copy(struct protect *dst, const struct protect *src);
+/* Wipe keys and free the prepared cipher. */
 void protect_wipe(struct protect *p);
+/* Name of the record-protection library ("libgcrypt", "wolfCrypt"). */
+const char *protect_backend_name(void);
+/* Whether record protection runs in hardware here (one thread keeps up). */
+bool protect_backend_fast(void);
 
 /* ---- additions (src/keys): helpers for the decoder, views and tests ---- */
 

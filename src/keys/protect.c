@@ -23,10 +23,9 @@
 
 #include "core/err.h"
 
+#include "keys/aead.h"
+
 #include <wolfssl/options.h>
-#include <wolfssl/wolfcrypt/aes.h>
-#include <wolfssl/wolfcrypt/chacha20_poly1305.h>
-#include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/random.h>
 
 #include <stdlib.h>
@@ -60,49 +59,37 @@ static void xor_nonce(const uint8_t iv[12], uint64_t seq, uint8_t nonce[12])
 		nonce[4 + i] ^= s[i];
 }
 
+/* p's prepared cipher, made from its key at the first record. p is const
+ * to its users (threads share it); the cipher is a cache made once, and a
+ * thread that loses the race to install it frees its own. */
+static int prot_ctx(const struct protect *p, struct aead_ctx **out)
+{
+	struct protect *mp = (struct protect *)p;
+	struct aead_ctx *x = __atomic_load_n(&mp->aead, __ATOMIC_ACQUIRE), *none = NULL;
+	const struct suite *s = p->suite;
+
+	if (!x) {
+		TRY(aead_ctx_new(&x, p->backend ? p->backend : aead_backend_default(), s->cipher,
+				 p->key, p->key_len, is_aead(s->cipher) ? s->tag_len : 0));
+		if (!__atomic_compare_exchange_n(&mp->aead, &none, x, false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE)) {
+			aead_ctx_unref(x);
+			x = none;
+		}
+	}
+	*out = x;
+	return 0;
+}
+
 /* AEAD open of in[0..len) with tag; out gets len bytes. */
 static int aead_open(const struct protect *p, const uint8_t nonce[12],
 		     const uint8_t *aad, size_t aadlen, const uint8_t *in,
 		     size_t len, const uint8_t *tag, uint8_t *out)
 {
-	static const uint8_t none[1];
-	uint8_t dummy[1];
-	enum cipher_kind c = p->suite->cipher;
-	size_t taglen = p->suite->tag_len;
-	Aes aes;
-	int rc;
+	struct aead_ctx *x;
 
-	if (len == 0) { /* wolfCrypt wants non-NULL buffers even when empty */
-		in = none;
-		out = dummy;
-	}
-	if (c == CIPHER_CHACHA20_POLY1305) {
-		rc = wc_ChaCha20Poly1305_Decrypt(p->key, nonce, aad, (word32)aadlen, in,
-						 (word32)len, tag, out);
-		ENSURE(rc != MAC_CMP_FAILED_E, ERR_AUTH,
-		       "ChaCha20-Poly1305: authentication tag does not verify");
-		ENSURE(rc == 0, ERR_CRYPTO, "ChaCha20-Poly1305: wolfCrypt error %d", rc);
-		return 0;
-	}
-	rc = wc_AesInit(&aes, NULL, INVALID_DEVID);
-	ENSURE(rc == 0, ERR_CRYPTO, "AES: init failed (%d)", rc);
-	if (c == CIPHER_AES_GCM) {
-		rc = wc_AesGcmSetKey(&aes, p->key, (word32)p->key_len);
-		if (rc == 0)
-			rc = wc_AesGcmDecrypt(&aes, out, in, (word32)len, nonce, 12, tag,
-					      (word32)taglen, aad, (word32)aadlen);
-	} else {
-		rc = wc_AesCcmSetKey(&aes, p->key, (word32)p->key_len);
-		if (rc == 0)
-			rc = wc_AesCcmDecrypt(&aes, out, in, (word32)len, nonce, 12, tag,
-					      (word32)taglen, aad, (word32)aadlen);
-	}
-	wc_AesFree(&aes);
-	explicit_bzero(&aes, sizeof aes);
-	ENSURE(rc != AES_GCM_AUTH_E && rc != AES_CCM_AUTH_E, ERR_AUTH,
-	       "%s: authentication tag does not verify", cipher_name(c));
-	ENSURE(rc == 0, ERR_CRYPTO, "%s: wolfCrypt error %d", cipher_name(c), rc);
-	return 0;
+	TRY(prot_ctx(p, &x));
+	return aead_ctx_open(x, nonce, aad, aadlen, in, len, tag, out);
 }
 
 /* AEAD seal of in[0..len) into out (len bytes) and tag. */
@@ -110,62 +97,22 @@ static int aead_seal(const struct protect *p, const uint8_t nonce[12],
 		     const uint8_t *aad, size_t aadlen, const uint8_t *in,
 		     size_t len, uint8_t *out, uint8_t *tag)
 {
-	static const uint8_t none[1];
-	uint8_t dummy[1];
-	enum cipher_kind c = p->suite->cipher;
-	size_t taglen = p->suite->tag_len;
-	Aes aes;
-	int rc;
+	struct aead_ctx *x;
 
-	if (len == 0) {
-		in = none;
-		out = dummy;
-	}
-	if (c == CIPHER_CHACHA20_POLY1305) {
-		rc = wc_ChaCha20Poly1305_Encrypt(p->key, nonce, aad, (word32)aadlen, in,
-						 (word32)len, out, tag);
-		ENSURE(rc == 0, ERR_CRYPTO, "ChaCha20-Poly1305: wolfCrypt error %d", rc);
-		return 0;
-	}
-	rc = wc_AesInit(&aes, NULL, INVALID_DEVID);
-	ENSURE(rc == 0, ERR_CRYPTO, "AES: init failed (%d)", rc);
-	if (c == CIPHER_AES_GCM) {
-		rc = wc_AesGcmSetKey(&aes, p->key, (word32)p->key_len);
-		if (rc == 0)
-			rc = wc_AesGcmEncrypt(&aes, out, in, (word32)len, nonce, 12, tag,
-					      (word32)taglen, aad, (word32)aadlen);
-	} else {
-		rc = wc_AesCcmSetKey(&aes, p->key, (word32)p->key_len);
-		if (rc == 0)
-			rc = wc_AesCcmEncrypt(&aes, out, in, (word32)len, nonce, 12, tag,
-					      (word32)taglen, aad, (word32)aadlen);
-	}
-	wc_AesFree(&aes);
-	explicit_bzero(&aes, sizeof aes);
-	ENSURE(rc == 0, ERR_CRYPTO, "%s: wolfCrypt error %d", cipher_name(c), rc);
-	return 0;
+	TRY(prot_ctx(p, &x));
+	return aead_ctx_seal(x, nonce, aad, aadlen, in, len, out, tag);
 }
 
 /* AES-CBC over whole blocks. */
 static int cbc_crypt(const struct protect *p, bool enc, const uint8_t iv[16],
 		     const uint8_t *in, size_t len, uint8_t *out)
 {
-	Aes aes;
-	int rc;
+	struct aead_ctx *x;
 
 	if (len == 0)
 		return 0;
-	rc = wc_AesInit(&aes, NULL, INVALID_DEVID);
-	ENSURE(rc == 0, ERR_CRYPTO, "AES: init failed (%d)", rc);
-	rc = wc_AesSetKey(&aes, p->key, (word32)p->key_len, iv,
-			  enc ? AES_ENCRYPTION : AES_DECRYPTION);
-	if (rc == 0)
-		rc = enc ? wc_AesCbcEncrypt(&aes, out, in, (word32)len)
-			 : wc_AesCbcDecrypt(&aes, out, in, (word32)len);
-	wc_AesFree(&aes);
-	explicit_bzero(&aes, sizeof aes);
-	ENSURE(rc == 0, ERR_CRYPTO, "AES-CBC: wolfCrypt error %d", rc);
-	return 0;
+	TRY(prot_ctx(p, &x));
+	return aead_ctx_cbc(x, enc, iv, in, len, out);
 }
 
 /* The TLS 1.2 MAC / AEAD pseudo-header: seq || type || version || length. */
@@ -542,9 +489,37 @@ out:
 	return rc;
 }
 
-/* Wipe keys. */
+/* dst = src, sharing src's prepared cipher (made now, so both use one). */
+int protect_copy(struct protect *dst, const struct protect *src)
+{
+	struct aead_ctx *x = NULL;
+
+	memset(dst, 0, sizeof *dst);
+	ENSURE(src && src->suite, ERR_INTERNAL, "protect_copy: not initialised");
+	if (src->suite->cipher != CIPHER_NULL)
+		TRY(prot_ctx(src, &x));
+	*dst = *src;
+	dst->aead = aead_ctx_ref(x);
+	return 0;
+}
+
+/* Wipe keys; the prepared cipher goes with its last user. */
 void protect_wipe(struct protect *p)
 {
-	if (p)
-		secure_wipe(p, sizeof *p);
+	if (!p)
+		return;
+	aead_ctx_unref(p->aead);
+	secure_wipe(p, sizeof *p);
+}
+
+/* Name of the default record-protection library. */
+const char *protect_backend_name(void)
+{
+	return aead_backend_default()->name;
+}
+
+/* Whether the default backend's AES runs in hardware here. */
+bool protect_backend_fast(void)
+{
+	return aead_backend_default()->fast();
 }

@@ -22,8 +22,9 @@ void tlsdec_gap(struct tlsdec *d, enum dir dir, uint64_t stream_off, uint64_t mi
 void tlsdec_end(struct tlsdec *d);
 void tlsdec_free(struct tlsdec *d);
 /* Replay: open application-data records on nthreads threads (0: the
- * TLSVIZ_THREADS environment variable, else the CPU count, at most 4;
- * 1: sequential). The events are exactly those of the sequential decoder. */
+ * TLSVIZ_THREADS environment variable, else one thread when the record cipher
+ * runs in hardware, else the CPU count, at most 4; 1: sequential). The events
+ * are exactly those of the sequential decoder. */
 void tlsdec_set_parallel(struct tlsdec *d, unsigned nthreads);
 /* Negotiated facts for status lines: version, suite (IANA name), group name; empty strings if unknown. */
 void tlsdec_info(const struct tlsdec *d, uint16_t *version, const char **suite, const char **group);

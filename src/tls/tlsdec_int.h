@@ -121,6 +121,10 @@ void tlskeys_opened(struct tlsdec *d, enum dir dir);
 /* Forget the keys of dir (a new phase starts). */
 void tlskeys_reset_dir(struct dirst *st, enum phase ph);
 
+/* Threads for tlsdec_set_parallel(d, 0): env (TLSVIZ_THREADS) when set,
+ * else 1 when the record cipher is fast, else ncpu; 1..4. */
+unsigned tlsdec_threads(const char *env, long ncpu, bool fast_cipher);
+
 /* The worker pool (tlspar.c): a reference per parallel decoder. */
 int tlspar_acquire(unsigned nthreads);
 void tlspar_release(void);

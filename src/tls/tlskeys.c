@@ -332,6 +332,7 @@ static int ensure_keys(struct tlsdec *d, enum dir dir, struct dirst *st, const c
 
 	if (st->keys)
 		return 0;
+	protect_wipe(&st->prot); /* nothing in it, unless a failed load left a cipher */
 	if (st->cipher_on)
 		rc = load12(d, dir, &st->prot, why);
 	else
@@ -350,16 +351,14 @@ static int open_cur(struct tlsdec *d, struct dirst *st, const uint8_t *hdr, cons
 {
 	if (st->seq_unsure) {
 		for (unsigned k = 0; k < 64; k++) {
-			struct protect p = st->prot;
+			uint64_t seq = st->prot.seq + k;
 
-			p.seq += k;
-			if (protect_open(&p, hdr, frag, len, d->plain, sizeof d->plain, res) == 0) {
-				st->prot.seq = p.seq;
+			if (protect_open_seq(&st->prot, seq, hdr, frag, len, d->plain, sizeof d->plain,
+					     res) == 0) {
+				st->prot.seq = seq + 1;
 				st->seq_unsure = false;
-				protect_wipe(&p);
 				return 0;
 			}
-			protect_wipe(&p);
 		}
 		st->prot.seq++;
 		*why = WHY_SEQ;
@@ -475,6 +474,7 @@ void tlskeys_update(struct tlsdec *d, enum dir dir)
 	}
 	memcpy(st->secret, next, st->secret_len);
 	secure_wipe(next, sizeof next);
+	protect_wipe(&st->prot); /* the old epoch's cipher */
 	if (protect_init_tls13(&st->prot, s, st->secret) < 0) {
 		st->keys = false;
 		return;

@@ -110,8 +110,12 @@ static void par_flush(struct tlsdec *d, enum dir dir)
 		tlsdec_record(d, dir, &par_slot[0].rv, NULL);
 		return;
 	}
+	if (protect_copy(&par_prot, &st->prot) < 0) { /* no cipher: the sequential path says why */
+		for (size_t i = 0; i < n; i++)
+			tlsdec_record(d, dir, &par_slot[i].rv, NULL);
+		return;
+	}
 	par_start();
-	par_prot = st->prot;
 	pthread_mutex_lock(&par_mu);
 	for (size_t i = 0; i < n; i++)
 		par_slot[i].done = false;

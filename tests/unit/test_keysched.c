@@ -13,6 +13,7 @@
 
 #include "core/err.h"
 #include "core/hex.h"
+#include "keys/aead.h"
 #include "keys/keys.h"
 
 enum tkind { T_EXTRACT, T_DERIVE, T_TRAFFIC, T_FINISHED, T_BINDER, T_RESUMPTION };
@@ -1267,7 +1268,7 @@ static void test_trace_steps(void **state)
 
 /* Decrypt every protected record of the traces in order, one protect state
  * per (section, sender, key phase), so sequence numbers advance as on the wire. */
-static void test_trace_records(void **state)
+static void trace_records(const struct aead_backend *b)
 {
 	struct {
 		int sec;
@@ -1277,7 +1278,6 @@ static void test_trace_records(void **state)
 	size_t ndirs = 0, opened = 0;
 	const struct suite *s = suite_find(0x1301);
 
-	(void)state;
 	for (size_t i = 0; i < sizeof trecs / sizeof trecs[0]; i++) {
 		const struct trec *r = &trecs[i];
 		struct protect *p = NULL;
@@ -1297,6 +1297,7 @@ static void test_trace_records(void **state)
 			dirs[ndirs].phase = r->phase;
 			p = &dirs[ndirs++].p;
 			assert_int_equal(protect_init_tls13(p, s, secret), 0);
+			p->backend = b;
 		}
 		assert_int_equal(rl, 5 + ((size_t)rec[3] << 8 | rec[4]));
 		assert_int_equal(protect_open(p, rec, rec + 5, rl - 5, out, rl, &res), 0);
@@ -1313,6 +1314,16 @@ static void test_trace_records(void **state)
 	assert_int_equal(opened, 23);
 	for (size_t j = 0; j < ndirs; j++)
 		protect_wipe(&dirs[j].p);
+}
+
+/* The traces' records through each record-protection backend built in. */
+static void test_trace_records(void **state)
+{
+	(void)state;
+	trace_records(&aead_backend_wolfcrypt);
+#ifdef TLSVIZ_HAVE_GCRYPT
+	trace_records(&aead_backend_gcrypt);
+#endif
 }
 
 /* A record of the trace with a flipped byte (header, body, tag) fails;

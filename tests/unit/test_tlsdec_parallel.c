@@ -506,10 +506,30 @@ static void test_sequential_switch(void **state)
 	free(s.buf);
 }
 
+/* The automatic thread count: TLSVIZ_THREADS wins; else one thread with a
+ * hardware cipher (the pool measured slower there), else the CPUs, at most 4. */
+static void test_thread_choice(void **state)
+{
+	(void)state;
+	assert_int_equal(tlsdec_threads("3", 2, true), 3);
+	assert_int_equal(tlsdec_threads("2", 8, false), 2);
+	assert_int_equal(tlsdec_threads("1", 8, false), 1);
+	assert_int_equal(tlsdec_threads("9", 2, true), 4);
+	assert_int_equal(tlsdec_threads("x", 8, false), 1);
+	assert_int_equal(tlsdec_threads("0", 8, false), 1);
+	assert_int_equal(tlsdec_threads(NULL, 2, true), 1);
+	assert_int_equal(tlsdec_threads("", 2, true), 1);
+	assert_int_equal(tlsdec_threads(NULL, 2, false), 2);
+	assert_int_equal(tlsdec_threads(NULL, 16, false), 4);
+	assert_int_equal(tlsdec_threads(NULL, 1, false), 1);
+	assert_int_equal(tlsdec_threads(NULL, -1, false), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sequential_switch),
+		cmocka_unit_test(test_thread_choice),
 		cmocka_unit_test(test_stream_fixtures),
 		cmocka_unit_test(test_captures),
 		cmocka_unit_test(test_big_live_session),
