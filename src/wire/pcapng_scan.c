@@ -11,10 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The scanner's view of the file: reads go through a 1 MiB window, so a
- * walk from block header to block header costs one pread(2) per MiB, not
- * a seek and a read per block. */
-#define SCAN_WIN ((size_t)1 << 20)
+/* The scanner's view of the file: reads go through a one-page window, so a
+ * walk from block header to block header costs one pread(2) per few small
+ * blocks and about two per large block (its header, then its trailer with
+ * the next header), never a seek, and copies only the pages it looks at. */
+#define SCAN_WIN ((size_t)4096)
 
 struct scan_win {
 	FILE *f;
@@ -65,7 +66,7 @@ static int read_direct(struct scan_win *w, uint64_t off, void *buf, size_t n)
 /* Read exactly n bytes at offset off. */
 static int read_at(struct scan_win *w, uint64_t off, void *buf, size_t n)
 {
-	if (!w->buf || n > SCAN_WIN / 2)
+	if (!w->buf || n > SCAN_WIN)
 		return read_direct(w, off, buf, n);
 	if (off < w->base || off + n > w->base + w->len) {
 		ssize_t got;
