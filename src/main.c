@@ -3,6 +3,7 @@
 #include "core/err.h"
 #include "engine/engine.h"
 #include "engine/keylog_out.h"
+#include "keys/keys.h"
 #include "output/eve.h"
 #include "output/views.h"
 #ifdef TLSVIZ_HAVE_UI
@@ -376,7 +377,8 @@ static int parse_args(int argc, char **argv, struct args *a, int *first_free)
 		if (c == OPT_HELP_KEYS)
 			exit(print_keys(stdout));
 		if (c == OPT_VERSION) {
-			printf("tlsviz %s\n", TLSVIZ_VERSION);
+			printf("tlsviz %s\nrecord decryption: %s, %s\n", TLSVIZ_VERSION, protect_backend_name(),
+			       protect_backend_fast() ? "AES in hardware" : "AES in software");
 			exit(EXIT_OK);
 		}
 		for (const struct opt *o = opts; o->name; o++)

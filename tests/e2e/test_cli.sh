@@ -6,7 +6,9 @@
 out=$("$TLSVIZ" --help); rc=$?
 check "--help exits 0" [ "$rc" -eq 0 ]
 check "--help lists live/replay/record" grep -q 'replay' <<<"$out"
-"$TLSVIZ" --version | grep -qE '^tlsviz [0-9]+\.[0-9]+\.[0-9]+$' && pass "--version" || fail "--version"
+"$TLSVIZ" --version | head -1 | grep -qE '^tlsviz [0-9]+\.[0-9]+\.[0-9]+$' && pass "--version" || fail "--version"
+"$TLSVIZ" --version | sed -n 2p | grep -qE '^record decryption: (libgcrypt|wolfCrypt), AES in (hardware|software)' &&
+  pass "--version names the record decryption library" || fail "--version line 2: $("$TLSVIZ" --version | sed -n 2p)"
 
 # Every long option in --help is in the man page and the README.
 for o in $(grep -oE -- '--[a-z][a-z-]+' <<<"$out" | sort -u); do
