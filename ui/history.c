@@ -1,10 +1,14 @@
-/* The TUI's event history: copies of every event the engine emits, the
- * stages of the selected connection as the story model's EV_STAGE events
- * give them (live and replay alike), and the view's projection of each
- * event (output/eve.h decides what an eavesdropper sees). */
+/* The TUI's event history: copies of the events the engine emits (live:
+ * every connection's; replay: the file's own and the selected connection's,
+ * a connection picked being read again from the file, so that a capture of
+ * 10,000 connections costs a list entry each, not their events), the list of
+ * connections, the stages of the selected connection as the story model's
+ * EV_STAGE events give them (live and replay alike), and the view's
+ * projection of each event (output/eve.h decides what an eavesdropper sees). */
 #include "ui.h"
 
 #include "core/err.h"
+#include "core/idtab.h"
 #include "output/eve.h"
 
 #include <stdlib.h>
@@ -12,21 +16,36 @@
 
 #define HIST_MAX ((size_t)1 << 22) /* events kept; beyond it new ones are counted, not kept */
 
+/* The index in conns of connection id, or SIZE_MAX. */
+static size_t hist_conn_index(const struct ui *u, uint32_t id)
+{
+	return id && id <= u->conn_at_cap && u->conn_at[id - 1] ? u->conn_at[id - 1] - 1 : SIZE_MAX;
+}
+
 /* Remember connection id the first time an event names it; its EV_CONN
  * gives the label. */
 static void hist_note_conn(struct ui *u, const struct event *ev)
 {
-	size_t i;
+	size_t i = hist_conn_index(u, ev->conn);
+	char label[208], *l;
 
-	for (i = 0; i < u->nconns; i++)
-		if (u->conns[i] == ev->conn)
-			break;
-	if (i == u->nconns) {
-		if (u->nconns >= sizeof u->conns / sizeof u->conns[0])
+	if (i == SIZE_MAX) {
+		if (u->nconns == u->conns_cap) {
+			size_t n = u->conns_cap ? 2 * u->conns_cap : 64;
+			struct uconn *g = realloc(u->conns, n * sizeof *g);
+
+			if (!g)
+				return;
+			u->conns = g;
+			u->conns_cap = n;
+		}
+		snprintf(label, sizeof label, "#%u", (unsigned)ev->conn);
+		if (idtab_reserve((void **)&u->conn_at, &u->conn_at_cap, sizeof *u->conn_at, ev->conn) < 0 ||
+		    !(l = strdup(label)))
 			return;
-		u->conns[u->nconns] = ev->conn;
-		snprintf(u->conn_label[u->nconns], sizeof u->conn_label[0], "#%u", (unsigned)ev->conn);
-		u->nconns++;
+		i = u->nconns++;
+		u->conns[i] = (struct uconn){ .id = ev->conn, .label = l };
+		u->conn_at[ev->conn - 1] = (uint32_t)u->nconns;
 		/* live: a new connection (resumption, serve) is where things happen next */
 		if (!u->conn || (u->opts.engine.mode == ENGINE_LIVE && u->follow))
 			u->conn = ev->conn;
@@ -35,11 +54,25 @@ static void hist_note_conn(struct ui *u, const struct event *ev)
 		return;
 	/* the engine says what a connection is (forward secrecy's parts) */
 	if (ev->u.conn.label)
-		snprintf(u->conn_label[i], sizeof u->conn_label[0], "#%u %.60s (%s -> %s)", (unsigned)ev->conn,
-			 ev->u.conn.label, ev->u.conn.client, ev->u.conn.server);
-	else
-		snprintf(u->conn_label[i], sizeof u->conn_label[0], "#%u %s -> %s", (unsigned)ev->conn,
+		snprintf(label, sizeof label, "#%u %.60s (%s -> %s)", (unsigned)ev->conn, ev->u.conn.label,
 			 ev->u.conn.client, ev->u.conn.server);
+	else
+		snprintf(label, sizeof label, "#%u %s -> %s", (unsigned)ev->conn, ev->u.conn.client,
+			 ev->u.conn.server);
+	if (strcmp(label, u->conns[i].label) && (l = strdup(label))) {
+		free(u->conns[i].label);
+		u->conns[i].label = l;
+	}
+}
+
+/* Whether the history keeps ev. Live: everything (a session has few
+ * connections, and its insider events are not in any file). Replay: the
+ * file's own events and the selected connection's; another connection's
+ * are read again from the file when it is picked (hist_select), so memory
+ * does not grow with the connections of the file. */
+static bool hist_keeps(const struct ui *u, const struct event *ev)
+{
+	return u->opts.engine.mode != ENGINE_REPLAY || !ev->conn || ev->conn == u->conn;
 }
 
 #define RUN_RECS_MAX ((size_t)1 << 20) /* run_rec lines over all runs (8 MiB) */
@@ -208,6 +241,8 @@ static void hist_emit(struct sink *s, const struct event *ev)
 		u->flip_dir = ev->dir;
 		u->flip_off = ev->u.note.stream_off;
 	}
+	if (!hist_keeps(u, ev))
+		return;
 	if (hist_try_fold(u, ev))
 		return;
 	if (u->nev >= HIST_MAX) {
@@ -294,25 +329,34 @@ void hist_init_sink(struct ui *u)
 	u->sink.emit = hist_emit;
 }
 
-/* Forget every event (restart). */
-void hist_clear(struct ui *u)
+/* Free history entry e (a run or an event). */
+static void hist_free_entry(struct event *e)
 {
-	for (size_t i = 0; i < u->nev; i++) {
-		struct hrun *r = hist_run(u, i);
-
-		if (r) {
-			free(r->recs);
-			free(r);
-		} else {
-			event_free(u->ev[i]);
-		}
+	if (e->type == EV_UI_RUN) {
+		free(((struct hrun *)e)->recs);
+		free(e);
+	} else {
+		event_free(e);
 	}
-	free(u->ev);
+}
+
+/* Forget the bulk folding state and the record read back. */
+static void hist_forget_runs(struct ui *u)
+{
 	free(u->hc);
 	u->hc = NULL;
 	u->nhc = 0;
 	u->run_recs = 0;
 	rb_clear(u);
+}
+
+/* Forget every event (restart). */
+void hist_clear(struct ui *u)
+{
+	for (size_t i = 0; i < u->nev; i++)
+		hist_free_entry(u->ev[i]);
+	free(u->ev);
+	hist_forget_runs(u);
 	u->ev = NULL;
 	u->nev = u->cap = 0;
 	free(u->stages);
@@ -321,7 +365,14 @@ void hist_clear(struct ui *u)
 	u->ev_owner = NULL;
 	u->owner_cap = 0;
 	u->nstages = u->stcap = 0;
-	u->nconns = 0;
+	for (size_t i = 0; i < u->nconns; i++)
+		free(u->conns[i].label);
+	free(u->conns);
+	u->conns = NULL;
+	u->nconns = u->conns_cap = 0;
+	free(u->conn_at);
+	u->conn_at = NULL;
+	u->conn_at_cap = 0;
 	u->conn = 0;
 	u->stage_of = 0;
 	u->facts_ev = SIZE_MAX;
@@ -329,6 +380,87 @@ void hist_clear(struct ui *u)
 	u->flip_ok = false;
 	u->dropped = 0;
 	u->dirty = true;
+}
+
+/* Replay: forget the events of every connection (the file's own stay). */
+static void hist_forget_conns(struct ui *u)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < u->nev; i++) {
+		if (u->ev[i]->conn)
+			hist_free_entry(u->ev[i]);
+		else
+			u->ev[n++] = u->ev[i];
+	}
+	u->nev = n;
+	hist_forget_runs(u);
+	u->nstages = 0;
+	u->stage_of = 0;
+	u->facts_ev = SIZE_MAX;
+	u->held_begin = SIZE_MAX;
+	u->dirty = true;
+	u->redraw = true;
+}
+
+/* Show the connection at index i of conns. */
+int hist_select(struct ui *u, size_t i)
+{
+	uint32_t id;
+	int rc;
+
+	if (i >= u->nconns)
+		return -1;
+	id = u->conns[i].id;
+	u->follow = false;
+	u->sel_stage = 0;
+	u->sel_ev = u->sel_field = -1;
+	u->wire_cur = u->wire_match = -1;
+	u->hit_ev = u->hit_at = -1;
+	u->panes[PANE_LADDER].cur = -1;
+	u->dirty = true;
+	u->redraw = true;
+	ui_message(u, "connection %s", u->conns[i].label);
+	if (u->opts.engine.mode != ENGINE_REPLAY || !u->eng || (id == u->conn && !u->cread)) {
+		u->conn = id; /* live: every connection's events are kept */
+		return 0;
+	}
+	engine_conn_read_close(u->cread);
+	u->cread = NULL;
+	u->conn = id;
+	hist_forget_conns(u);
+	err_clear();
+	rc = engine_conn_read_open(u->eng, id, &u->sink, &u->cread);
+	if (rc < 0) {
+		ui_message(u, "connection %s: %s", u->conns[i].label, err_msg()[0] ? err_msg() : err_name(rc));
+		return rc;
+	}
+	u->cread_t0 = event_now_us();
+	return 0;
+}
+
+/* Read up to budget frames of the connection being read again. */
+bool hist_pump(struct ui *u, int budget)
+{
+	size_t i;
+	int rc;
+
+	if (!u->cread)
+		return false;
+	rc = engine_conn_read_poll(u->cread, budget);
+	if (rc > 0)
+		return true;
+	engine_conn_read_close(u->cread);
+	u->cread = NULL;
+	u->dirty = true;
+	u->redraw = true;
+	i = hist_conn_index(u, u->conn);
+	if (rc < 0)
+		ui_message(u, "connection #%u: %s", (unsigned)u->conn, err_msg());
+	else
+		ui_message(u, "connection %s (read again from the file in %.1f ms)",
+			   i != SIZE_MAX ? u->conns[i].label : "?", (double)(event_now_us() - u->cread_t0) / 1000.0);
+	return false;
 }
 
 /* The event at index i if it belongs to the selected connection. */

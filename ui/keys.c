@@ -185,6 +185,7 @@ static void key_conn(struct ui *u, int ch)
 	}
 	u->picker = true;
 	u->picker_cur = 0;
+	u->picker_top = 0;
 }
 
 /* S: pick a workshop scenario (restarts the session with it). */

@@ -181,6 +181,8 @@ static int ui_engine_start(struct ui *u)
 /* r: close the engine, forget the history, start a new session. */
 void ui_restart(struct ui *u)
 {
+	engine_conn_read_close(u->cread);
+	u->cread = NULL;
 	if (u->eng)
 		engine_close(u->eng);
 	u->eng = NULL;
@@ -385,16 +387,29 @@ static void draw_help(struct ui *u)
 	delwin(w);
 }
 
-/* The connection picker. */
+/* The connection picker: a window on the list that follows the cursor. */
 static void draw_picker(struct ui *u)
 {
-	WINDOW *w = ui_overlay(u, (int)u->nconns + 3, 100, "Connections (enter picks, esc closes)");
+	WINDOW *w = ui_overlay(u, u->nconns < 1000 ? (int)u->nconns + 3 : 1003, 100,
+			       "Connections (enter picks, esc closes)");
+	int vis;
 
 	if (!w)
 		return;
-	for (size_t i = 0; i < u->nconns && (int)i < getmaxy(w) - 2; i++)
-		draw_fmt(w, (int)i + 1, 2, getmaxx(w) - 4, (int)i == u->picker_cur ? A_REVERSE : A_NORMAL, "%s%s",
-			 u->conns[i] == u->conn ? "* " : "  ", u->conn_label[i]);
+	vis = getmaxy(w) - 2;
+	if (u->picker_cur < u->picker_top)
+		u->picker_top = u->picker_cur;
+	if (u->picker_cur >= u->picker_top + vis)
+		u->picker_top = u->picker_cur - vis + 1;
+	for (int r = 0; r < vis && (size_t)(u->picker_top + r) < u->nconns; r++) {
+		const struct uconn *c = &u->conns[u->picker_top + r];
+
+		draw_fmt(w, r + 1, 2, getmaxx(w) - 4, u->picker_top + r == u->picker_cur ? A_REVERSE : A_NORMAL,
+			 "%s%s", c->id == u->conn ? "* " : "  ", c->label);
+	}
+	if ((size_t)vis < u->nconns)
+		draw_fmt(w, getmaxy(w) - 1, 2, getmaxx(w) - 4, A_BOLD, " %d of %zu (g/G, PgUp/PgDn) ",
+			 u->picker_cur + 1, u->nconns);
 	wnoutrefresh(w);
 	delwin(w);
 }
@@ -538,19 +553,23 @@ static void handle_key(struct ui *u, int ch)
 		return;
 	}
 	if (u->picker) {
-		if ((ch == KEY_DOWN || ch == 'j') && u->picker_cur + 1 < (int)u->nconns)
-			u->picker_cur++;
+		int last = (int)u->nconns - 1, page = u->rows > 8 ? u->rows - 6 : 1;
+
+		if (ch == KEY_DOWN || ch == 'j')
+			u->picker_cur = u->picker_cur < last ? u->picker_cur + 1 : last;
 		else if ((ch == KEY_UP || ch == 'k') && u->picker_cur > 0)
 			u->picker_cur--;
+		else if (ch == KEY_NPAGE)
+			u->picker_cur = u->picker_cur + page < last ? u->picker_cur + page : last;
+		else if (ch == KEY_PPAGE)
+			u->picker_cur = u->picker_cur > page ? u->picker_cur - page : 0;
+		else if (ch == 'g' || ch == KEY_HOME)
+			u->picker_cur = 0;
+		else if (ch == 'G' || ch == KEY_END)
+			u->picker_cur = last;
 		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			u->conn = u->conns[u->picker_cur];
 			u->picker = false;
-			u->dirty = true;
-			u->follow = false;
-			u->sel_stage = 0;
-			u->sel_ev = u->sel_field = -1;
-			u->panes[PANE_LADDER].cur = -1;
-			ui_message(u, "connection %s", u->conn_label[u->picker_cur]);
+			hist_select(u, (size_t)u->picker_cur);
 		} else if (ch == 27 || ch == 'q')
 			u->picker = false;
 		return;
@@ -583,6 +602,16 @@ static void engine_pump(struct ui *u)
 {
 	int rc;
 
+	if (u->cread) {
+		/* a connection picked is read again first, in slices of ~10 ms
+		   as the file is; the file's reading goes on after it */
+		uint64_t t0 = event_now_us();
+		struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
+
+		while (hist_pump(u, 64) && event_now_us() - t0 < 10000 && poll(&in, 1, 0) == 0)
+			;
+		return;
+	}
 	if (!u->eng || u->eng_done)
 		return;
 	if (u->opts.engine.mode == ENGINE_REPLAY) {
@@ -681,7 +710,9 @@ static int run(struct ui *u)
 
 		/* while the engine streams, rebuild and redraw at most every 80 ms:
 		 * stage derivation is linear in the history */
-		if (u->redraw && (u->keyed || !u->eng || u->eng_done || event_now_us() - last_draw >= 80000)) {
+		bool streaming = u->cread || (u->eng && !u->eng_done);
+
+		if (u->redraw && (u->keyed || !streaming || event_now_us() - last_draw >= 80000)) {
 			u->redraw = false;
 			u->keyed = false;
 			hist_rebuild(u);
@@ -696,7 +727,7 @@ static int run(struct ui *u)
 		}
 		if (u->eng && !u->eng_done)
 			pfd[1].fd = engine_fd(u->eng);
-		if (poll(pfd, 2, u->eng && !u->eng_done ? 30 : 250) < 0 && errno != EINTR)
+		if (poll(pfd, 2, u->cread ? 0 : u->eng && !u->eng_done ? 30 : 250) < 0 && errno != EINTR)
 			break;
 		while ((ch = getch()) != ERR) {
 			if (!key_t0)
@@ -748,6 +779,7 @@ int tui_run(const struct tui_opts *o)
 	signals_restore();
 	if (u->fatal[0])
 		fprintf(stderr, "tlsviz: %s\n", u->fatal);
+	engine_conn_read_close(u->cread);
 	if (u->eng)
 		engine_close(u->eng);
 	hist_clear(u);

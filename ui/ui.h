@@ -74,6 +74,12 @@ struct hrun {
 	bool expanded;            /* the ladder lists its records */
 };
 
+/* A connection in the picker's list. */
+struct uconn {
+	uint32_t id;
+	char *label;        /* "#3 127.0.0.1:50020 -> 127.0.0.1:4433" */
+};
+
 /* A stage of the selected connection, as the story model (engine/story.c)
  * emits it: a begin EV_STAGE and, once complete, a final one with the same
  * number; the final one's title and texts replace the begin's. */
@@ -139,10 +145,16 @@ struct ui {
 	bool redraw;
 	bool keyed;         /* a key arrived: draw now */
 
-	uint32_t conns[256];
-	char conn_label[256][208];
-	size_t nconns;
+	/* every connection, as they appeared (the picker's list); in replay
+	   the history keeps only the selected one's events and the file's
+	   own (conn 0), and a connection picked is read again from the file */
+	struct uconn *conns;
+	size_t nconns, conns_cap;
+	uint32_t *conn_at;  /* by connection id - 1: its index in conns + 1, 0 none */
+	size_t conn_at_cap;
 	uint32_t conn;      /* selected connection id, 0 until one is known */
+	struct engine_conn_read *cread; /* the selected one being read again, or NULL */
+	uint64_t cread_t0;  /* when that began (us) */
 
 	struct stage *stages;
 	size_t nstages, stcap;
@@ -176,6 +188,7 @@ struct ui {
 	int help_top;
 	bool picker;
 	int picker_cur;
+	int picker_top;     /* first row shown */
 	bool picker_shown;
 	bool scen_picker;   /* the scenario picker (S) is open */
 	/* tamper: the byte the attacker flipped (an EV_NOTE with its offset) */
@@ -233,6 +246,13 @@ struct hrun *hist_run(struct ui *u, size_t i);
 /* Read record index of run i back from the capture into the selection
  * (HIST_RB_REC); 0 or <0 with a message shown. */
 int hist_readback(struct ui *u, size_t run, uint64_t index);
+/* Select the connection at index i of conns: the panes show it. In replay
+ * its events are read again from the file (engine_conn_read) as
+ * hist_pump goes; 0, or <0 with a message shown. */
+int hist_select(struct ui *u, size_t i);
+/* Read up to budget frames of the connection being read again; true while
+ * there is more (until then the engine's own reading waits). */
+bool hist_pump(struct ui *u, int budget);
 /* "1.0 GB" style size. */
 void hist_size(uint64_t n, char *out, size_t cap);
 

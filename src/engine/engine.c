@@ -164,6 +164,10 @@ static void on_conn(void *ctx, uint32_t rid, const char *client, const char *ser
 	ev.u.conn.source = e->o.mode == ENGINE_REPLAY || e->pass ? "file" : capture_mode_name(e->cap_mode);
 	ev.u.conn.label = engine_pass_label(e->pass);
 	sink_emit(&e->out, &ev);
+	if (c && e->cur_raw && !c->first_frame) {
+		c->first_pos = e->frame_pos;
+		c->first_frame = e->cur_raw->frame_no;
+	}
 	if (c && !c->dec)
 		c->dec = tlsdec_new(id, e->pass_ks ? e->pass_ks : e->ks, &e->out);
 	if (c && c->dec && e->o.mode == ENGINE_REPLAY) /* records open on every CPU */
@@ -380,8 +384,13 @@ void engine_frame(struct engine *e, const struct pkt_raw *r)
 	e->cur_pkt = &p;
 	e->cur_emitted = false;
 	rc = reasm_packet(e->rs, &p, &conn, &d);
-	if (conn)
+	if (conn) {
+		struct conn_state *c;
+
 		conn += e->conn_base;
+		if ((c = engine_conn(e, conn)))
+			c->last_frame = r->frame_no;
+	}
 	if (rc < 0) {
 		err_wrap(rc, "frame %llu: ", (unsigned long long)r->frame_no);
 		engine_error_event(e, conn, rc);
@@ -621,7 +630,7 @@ void engine_input_end(struct engine *e)
 }
 
 /* End of all input: flush reassembly and decoders, say so once. */
-static void engine_finish(struct engine *e)
+void engine_finish(struct engine *e)
 {
 	struct event ev = { .type = EV_END, .ts_us = event_now_us() };
 
@@ -724,6 +733,42 @@ int engine_pipeline_reset(struct engine *e, uint32_t keep_below)
 	return 0;
 }
 
+/* A second pipeline on e's options and keys (reading one connection again). */
+struct engine *engine_pipeline_new(const struct engine *e, struct sink *view, uint32_t conn_base)
+{
+	struct engine *p = calloc(1, sizeof *p);
+
+	if (!p)
+		return NULL;
+	p->o = e->o;
+	p->o.read_ahead = false;
+	p->o.keylog_out = NULL;
+	p->view = view;
+	p->out.emit = engine_out;
+	p->view_out.emit = engine_view_out;
+	p->ks = e->ks;
+	p->conn_base = conn_base;
+	p->wake[0] = p->wake[1] = -1;
+	p->started = true;
+	p->rs = reasm_new(&engine_reasm_ops, p, 0);
+	if (e->story)
+		p->story = story_new(&p->view_out);
+	if (!p->rs || (e->story && !p->story)) {
+		engine_pipeline_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Free a pipeline engine_pipeline_new made, leaving the key store it borrowed. */
+void engine_pipeline_free(struct engine *p)
+{
+	if (!p)
+		return;
+	p->ks = NULL; /* borrowed */
+	engine_close(p);
+}
+
 /* Batch replay: read the whole file once, only counting each connection's
  * stages, then start again from the top. */
 static int engine_read_ahead(struct engine *e)
@@ -794,6 +839,8 @@ static int engine_poll_replay(struct engine *e, int budget)
 int engine_poll(struct engine *e, int budget)
 {
 	ENSURE(e->started, ERR_STATE, "engine not started");
+	/* it would say what comes after the frames being read again before they are */
+	ENSURE(!e->conn_read, ERR_STATE, "a connection is being read again");
 	if (e->finished)
 		return 0;
 	return e->o.mode == ENGINE_LIVE ? engine_poll_live(e, budget) : engine_poll_replay(e, budget);
@@ -981,6 +1028,7 @@ void engine_close(struct engine *e)
 {
 	if (!e)
 		return;
+	engine_conn_read_close(e->conn_read);
 	if (e->sess) {
 		session_release_all(e->sess);
 		session_close(e->sess);
@@ -992,6 +1040,7 @@ void engine_close(struct engine *e)
 	if (e->cf)
 		capfile_close(e->cf);
 	capfile_close(e->cf2);
+	capfile_close(e->cf3);
 	reread_free(e->rr);
 	story_free(e->story);
 	for (size_t i = 0; i < e->nconns; i++)

@@ -107,6 +107,23 @@ int engine_save_format(struct engine *e, const char *path, bool pcap);
  * EV_APP_DATA when it decrypts to application data, reach `to` before it
  * returns. For views that keep only a compact index of bulk records. */
 int engine_record(struct engine *e, uint32_t conn, enum dir d, uint64_t index, struct sink *to);
+/* Replay: read connection conn again from the file, by itself, from the
+ * frame that opened it to its newest frame so far, through a pipeline of its
+ * own (reassembly, decoder, story model) with the keys known now. The events
+ * its first decoding emitted (stages included, same connection id and record
+ * indices) reach `to` as engine_conn_read_poll goes. When the file has been
+ * read to its end, the connection's end is said too; before that, the
+ * engine's own reading (engine_poll) says what follows once this is done,
+ * and engine_poll fails while one is open. For views that keep only an
+ * index of the connections they do not show. Errors: ERR_UNSUPPORTED (live),
+ * ERR_VALUE (no such connection), ERR_STATE (one is open), ERR_IO. */
+struct engine_conn_read;
+int engine_conn_read_open(struct engine *e, uint32_t conn, struct sink *to, struct engine_conn_read **out);
+/* Read up to budget frames: 1 while there is more, 0 when everything has
+ * been delivered. */
+int engine_conn_read_poll(struct engine_conn_read *cr, int budget);
+/* Stop (done or not) and free. */
+void engine_conn_read_close(struct engine_conn_read *cr);
 /* Fill the status line facts. */
 void engine_status(struct engine *e, struct engine_status *st);
 /* Stop threads, wipe keys, free. */

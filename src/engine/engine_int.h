@@ -36,6 +36,9 @@ struct conn_state {
 	struct tlsdec *dec;
 	uint8_t closed; /* bit per direction */
 	uint64_t fed[3]; /* live: stream bytes fed to the decoder, per dir */
+	/* where its frames are (engine_conn_read): the position and number of
+	   the frame that opened it, the number of its newest frame */
+	uint64_t first_pos, first_frame, last_frame;
 };
 
 struct story;
@@ -93,6 +96,8 @@ struct engine {
 	struct reread *rr;
 	uint64_t frame_pos;      /* replay: file offset of the frame being processed; live: its index */
 	struct capfile *cf2;     /* replay: a second handle for reading back */
+	struct capfile *cf3;     /* replay: a third, for reading a connection again (conn_read.c) */
+	struct engine_conn_read *conn_read; /* the one open, or NULL */
 };
 
 extern const struct reasm_ops engine_reasm_ops;
@@ -112,6 +117,15 @@ void engine_scenario_result(struct engine *e);
 /* Forget the decoders of connection ids above keep_below and the reassembly
  * (a pass or a read-ahead starts again from its first frame). */
 int engine_pipeline_reset(struct engine *e, uint32_t keep_below);
+
+/* A pipeline of its own (reassembly, decoders, story model) that emits to
+ * view and borrows e's options and key store; its connection ids start
+ * after conn_base. For reading one connection again (conn_read.c). */
+struct engine *engine_pipeline_new(const struct engine *e, struct sink *view, uint32_t conn_base);
+/* Free what engine_pipeline_new made (not the borrowed key store). */
+void engine_pipeline_free(struct engine *p);
+/* End of all input: flush, end every decoder and stage, emit EV_END once. */
+void engine_finish(struct engine *e);
 
 /* What the connections of pass n are, or NULL (scenario.c). */
 const char *engine_pass_label(int pass);

@@ -87,6 +87,11 @@ tui_settle() {
 # (Decoded, Wire, Keys), by characters (the borders are multi-byte UTF-8).
 tui_left() { local LC_ALL=C.UTF-8 l; tui_screen | while IFS= read -r l; do printf '%s\n' "${l:0:48}"; done; }
 tui_right() { local LC_ALL=C.UTF-8 l; tui_screen | while IFS= read -r l; do printf '%s\n' "${l:48}"; done; }
+# explain_head: the Explain pane's "Stage K of N: title" (its first paragraph, rows joined).
+explain_head() {
+  tui_left | sed -n '/Explain/,$p' | sed '1d' | sed -E 's/^│ ?//; s/ *│ *$//' | sed '/^$/q' | tr '\n' ' ' |
+    sed -E 's/ +/ /g; s/ $//'
+}
 # tui_inner: the rows inside a zoomed pane (120x40: screen rows 3..38), borders cut.
 tui_inner() { tui_screen | sed -n '3,38p' | sed -E 's/^[│|] ?//; s/ *[│|] *$//'; }
 # tui_focus NAME: press tab until the pane NAME has the focus ("[ NAME ]"); 1 if it never does.

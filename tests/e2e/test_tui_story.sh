@@ -29,11 +29,6 @@ CAP=$TLSVIZ_SRC/captures
 stage_of() { tui_status | sed -En 's/.*stage [0-9]+ of ([0-9]+).*/\1/p'; }
 # stage_no: "K" of it.
 stage_no() { tui_status | sed -En 's/.*stage ([0-9]+) of [0-9]+.*/\1/p'; }
-# explain_head: the Explain pane's "Stage K of N: title" (its first paragraph, rows joined).
-explain_head() {
-	tui_left | sed -n '/Explain/,$p' | sed '1d' | sed -E 's/^│ ?//; s/ *│ *$//' | sed '/^$/q' | tr '\n' ' ' |
-		sed -E 's/ +/ /g; s/ $//'
-}
 # held_no: the number of the stage held at its gate (bottom line), or "".
 held_no() { tui_bottom | sed -En 's/^HELD before: #([0-9]+) .*/\1/p'; }
 # next_held OLD: another stage than OLD is held, or the session finished.
