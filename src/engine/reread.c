@@ -445,9 +445,10 @@ static int rr_open(const struct rr_dir *st, uint64_t index, const uint8_t *rec, 
 
 				if (!st->suite)
 					return ERR_NOKEY;
+				/* encrypt_then_mac is a CBC variant only */
+				if (etm && (st->version == 0x0304 || st->suite->cipher != CIPHER_AES_CBC))
+					break;
 				if (st->version == 0x0304) {
-					if (etm)
-						break;
 					memset(&p, 0, sizeof p);
 					p.suite = st->suite;
 					p.version = 0x0304;
@@ -456,10 +457,9 @@ static int rr_open(const struct rr_dir *st, uint64_t index, const uint8_t *rec, 
 					memcpy(p.key, ks->key, sizeof p.key);
 					memcpy(p.iv, ks->iv, sizeof p.iv);
 				} else if (protect_init_tls12(&p, st->suite, ks->key, ks->iv, ks->mac, etm) < 0) {
+					protect_wipe(&p); /* whatever key bytes it had copied */
 					break;
 				}
-				if (st->suite->cipher != CIPHER_AES_CBC && etm)
-					break;
 				p.seq = index - st->starts[s];
 				memset(res, 0, sizeof *res);
 				rc = protect_open(&p, rec, rec + RR_HDR, len - RR_HDR, out, cap, res);
