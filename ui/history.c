@@ -375,6 +375,7 @@ void hist_clear(struct ui *u)
 	u->conn_at_cap = 0;
 	u->conn = 0;
 	u->stage_of = 0;
+	u->stage_of_planned = false;
 	u->facts_ev = SIZE_MAX;
 	u->held_begin = SIZE_MAX;
 	u->flip_ok = false;
@@ -397,6 +398,7 @@ static void hist_forget_conns(struct ui *u)
 	hist_forget_runs(u);
 	u->nstages = 0;
 	u->stage_of = 0;
+	u->stage_of_planned = false;
 	u->facts_ev = SIZE_MAX;
 	u->held_begin = SIZE_MAX;
 	u->dirty = true;
@@ -537,6 +539,7 @@ static size_t stage_event(struct ui *u, const struct event *e, size_t i, size_t 
 		u->stage_of = es->of;
 	if (es->number > u->stage_of)
 		u->stage_of = es->number;
+	u->stage_of_planned = es->planned;
 	return s;
 }
 
@@ -560,6 +563,7 @@ void hist_rebuild(struct ui *u)
 	u->dirty = false;
 	u->nstages = 0;
 	u->stage_of = 0;
+	u->stage_of_planned = false;
 	u->facts_ev = SIZE_MAX;
 	for (size_t i = 0; i < u->nev; i++) {
 		const struct event *e = hist_get(u, i);
@@ -675,6 +679,11 @@ bool hist_stage_held(struct ui *u, size_t s)
 uint32_t hist_total(struct ui *u)
 {
 	return u->stage_of;
+}
+
+bool hist_total_final(struct ui *u)
+{
+	return u->stage_of_planned || (!u->cread && (!u->eng || u->eng_done));
 }
 
 /* The record a handshake/app-data/alert event lives in, -1 if none. */

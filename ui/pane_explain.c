@@ -73,7 +73,8 @@ static void build(struct ui *u, int width)
 		return;
 	}
 	hist_stage_label(u, u->sel_stage, title, sizeof title);
-	snprintf(head, sizeof head, "Stage %u of %u: %s", (unsigned)st->number, (unsigned)hist_total(u), title);
+	snprintf(head, sizeof head, "Stage %u of %u%s: %s", (unsigned)st->number, (unsigned)hist_total(u),
+		 hist_total_final(u) ? "" : " so far", title);
 	para(head, strlen(head), width, draw_attr(u, R_CURRENT) | A_BOLD);
 	if (es->explain && es->explain[0])
 		paras(es->explain, width, A_NORMAL);

@@ -283,8 +283,8 @@ static void draw_status(struct ui *u)
 			snprintf(scen, sizeof scen, " | scenario %s", st->scenario);
 	}
 	if (u->nstages)
-		snprintf(stage, sizeof stage, "stage %u of %u", (unsigned)u->stages[u->sel_stage].number,
-			 (unsigned)hist_total(u));
+		snprintf(stage, sizeof stage, "stage %u of %u%s", (unsigned)u->stages[u->sel_stage].number,
+			 (unsigned)hist_total(u), hist_total_final(u) ? "" : " so far");
 	else
 		snprintf(stage, sizeof stage, "stage -");
 	if (f)

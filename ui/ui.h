@@ -161,6 +161,7 @@ struct ui {
 	size_t *ev_owner;   /* stage index of each event (SIZE_MAX: none) */
 	size_t owner_cap;
 	uint32_t stage_of;  /* the largest `of` of the selected connection's stages */
+	bool stage_of_planned; /* the newest stage event knew its total in advance */
 	size_t facts_ev;    /* history index of its newest EV_FACTS, or SIZE_MAX */
 	size_t held_begin;  /* history index of the newest held begin EV_STAGE (any connection), or SIZE_MAX */
 
@@ -241,6 +242,10 @@ void hist_stage_label(struct ui *u, size_t s, char *out, size_t cap);
 bool hist_stage_held(struct ui *u, size_t s);
 /* The stage the selected connection plans or has so far (`of`). */
 uint32_t hist_total(struct ui *u);
+/* hist_total is the connection's real total: it was planned, or the source
+ * has said everything (the file is read, the session is over); else the
+ * screen says "so far". */
+bool hist_total_final(struct ui *u);
 /* The run at history index i, or NULL. */
 struct hrun *hist_run(struct ui *u, size_t i);
 /* Read record index of run i back from the capture into the selection

@@ -82,8 +82,16 @@ indexing_frame() {
 }
 wait_for 60 indexing_frame && pass "TUI: progress bar and first flights on screen before the file is read" ||
   fail "TUI: no frame with the progress bar and flights: $(tui_status)"
+# until the file is read, the number of stages is only what was seen so far:
+# the status line says so (it said "stage 7 of 7", then "9 of 9")
+so_far=$(tui_status)
+grep -Eq '^ tlsviz \| replay, indexed 100 %' <<<"$so_far" ||
+  { grep -Eq '\| stage [0-9]+ of [0-9]+ so far \|' <<<"$so_far" && pass "TUI: while reading, the stage total says 'so far'" ||
+    fail "TUI: while reading, the status line claims a total: $so_far"; }
 if wait_screen 120 '^ tlsviz \| replay, indexed 100 %'; then
   pass "TUI: the whole file read (indexed 100 %) after $((SECONDS - start)) s"
+  tui_status | grep -q 'so far' && fail "TUI: 'so far' after the whole file was read: $(tui_status)" ||
+    pass "TUI: once the file is read, the stage total is final"
 else
   fail "TUI: the file was not read within 120 s: $(tui_status)"
 fi
