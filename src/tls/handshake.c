@@ -474,6 +474,7 @@ static int hs_compressed_certificate(struct cursor *c, struct fields *fl, struct
 	uint16_t alg;
 	uint32_t ulen;
 	uint8_t *plain = NULL;
+	const uint8_t *comp;
 	size_t from;
 	char buf[96];
 	int rc;
@@ -493,9 +494,12 @@ static int hs_compressed_certificate(struct cursor *c, struct fields *fl, struct
 	hi->cc_alg = alg;
 	hi->cc_compressed_len = (uint32_t)cursor_left(&v);
 	hi->cc_uncompressed_len = ulen;
-	rc = decompress_cert(alg, v.p + v.pos, cursor_left(&v), ulen, &plain);
+	/* the whole message is well-formed before anything is allocated (a
+	   trailing byte after a good stream leaked the decompressed copy) */
+	comp = v.p + v.pos;
 	TRY(hs_hex_rest(&v, "compressed_certificate_message", fl, 0));
 	TRY(cursor_end(c, "compressed_certificate"));
+	rc = decompress_cert(alg, comp, hi->cc_compressed_len, ulen, &plain);
 	if (rc < 0)
 		return err_wrap(rc, "compressed_certificate_message at offset %llu: ", (unsigned long long)at);
 	fields_add(fl, 0, "decompressed", at, hi->cc_compressed_len,
