@@ -686,6 +686,43 @@ static void engine_live_event(struct engine *e, struct event *ev)
 	engine_hold(e, event_dup(ev));
 }
 
+/* After the session: has the capture read everything the session sent?
+ * Once it has (or the probe's deadline passed), stop it and say what the
+ * kernel lost, if anything. */
+static bool engine_capture_settled(struct engine *e)
+{
+	struct capture_counts n;
+	bool late = false;
+	char line[320];
+
+	if (!e->cap_settling) {
+		e->cap_settling = true;
+		if (capture_settle_begin(e->cap, CAPTURE_SETTLE_MS) < 0) {
+			snprintf(line, sizeof line, "capture: %s; stopping without knowing that "
+				 "every packet was read", err_msg());
+			engine_note(e, "warning", line);
+			late = true;
+		}
+	}
+	if (!late && capture_settled(e->cap, &late) == 0)
+		return false;
+	capture_stop(e->cap, &n);
+	e->cap = NULL;
+	if (late && !n.dropped) {
+		snprintf(line, sizeof line, "capture: the end-of-traffic probe did not come back "
+			 "within %d ms; packets still in flight were not read", CAPTURE_SETTLE_MS);
+		engine_note(e, "warning", line);
+	}
+	if (n.valid && n.dropped) {
+		snprintf(line, sizeof line, "capture: the kernel dropped %llu packets before "
+			 "tlsviz could read them (it read %llu); the connections they belonged to "
+			 "show the missing bytes as gaps", (unsigned long long)n.dropped,
+			 (unsigned long long)n.frames);
+		engine_note(e, "warning", line);
+	}
+	return true;
+}
+
 static int engine_poll_live(struct engine *e, int budget)
 {
 	struct event *ev;
@@ -696,8 +733,8 @@ static int engine_poll_live(struct engine *e, int budget)
 	}
 	engine_release_held(e, false);
 	if (e->session_ended && !e->capture_stopped) {
-		if (e->cap)
-			capture_stop(e->cap, 300);
+		if (e->cap && !engine_capture_settled(e))
+			return 1; /* the probe is on its way: poll again */
 		pthread_mutex_lock(&e->tap_lock);
 		if (e->tap)
 			tap_close(e->tap);
@@ -1034,7 +1071,7 @@ void engine_close(struct engine *e)
 		session_close(e->sess);
 	}
 	if (e->cap && !e->capture_stopped)
-		capture_stop(e->cap, 0);
+		capture_stop(e->cap, NULL);
 	if (e->tap)
 		tap_free(e->tap);
 	if (e->cf)

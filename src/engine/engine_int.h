@@ -63,6 +63,7 @@ struct engine {
 	size_t nframes, capframes;
 	int linktype;
 	bool session_ended, capture_stopped;
+	bool cap_settling; /* the capture's settle probe was sent */
 	struct held *held_head, *held_tail;
 	int session_rc;
 	pthread_mutex_t tap_lock; /* the tap is replaced per connection */

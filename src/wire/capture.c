@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pthread.h>
@@ -27,7 +29,11 @@ struct capture {
 	void *ctx;
 	int linktype;
 	uint64_t frame_no;
-	atomic_llong stop_at_ms; /* 0 = run; else monotonic ms to stop at */
+	atomic_bool stop;        /* the thread leaves at its next turn */
+	atomic_bool probe_seen;  /* the settle probe came back through lo */
+	char probe[48];          /* its payload: unique to this capture */
+	size_t probe_len;
+	long long settle_deadline_ms;
 	pthread_mutex_t mu;      /* pcap_stats vs the reading thread */
 };
 
@@ -187,11 +193,26 @@ int capture_prepare(enum capture_mode want, enum capture_mode *got, char *why, s
 	return 0;
 }
 
-/* libpcap callback: hand the frame out. */
+/* Is this frame the settle probe? The filter lets through only UDP to
+ * CAPTURE_PROBE_PORT besides the session's TCP; the payload must be ours
+ * (in pcap mode another program may send there too). Bounded by caplen. */
+static bool capture_is_probe(const struct capture *c, const struct pcap_pkthdr *h,
+			     const u_char *bytes)
+{
+	return c->probe_len && h->caplen >= c->probe_len &&
+	       memmem(bytes, h->caplen, c->probe, c->probe_len) != NULL;
+}
+
+/* libpcap callback: hand the frame out (the probe only marks the point). */
 static void capture_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
 	struct pkt_raw r;
+
+	if (capture_is_probe(c, h, bytes)) {
+		atomic_store(&c->probe_seen, true);
+		return;
+	}
 
 	r.frame = bytes;
 	r.caplen = h->caplen;
@@ -202,16 +223,13 @@ static void capture_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *
 	c->on_packet(c->ctx, &r);
 }
 
-/* The capture thread: read until the stop deadline passes. */
+/* The capture thread: read until told to stop. */
 static void *capture_main(void *arg)
 {
 	struct capture *c = arg;
 	struct pollfd pfd = { .fd = pcap_get_selectable_fd(c->p), .events = POLLIN };
 
-	for (;;) {
-		long long stop = atomic_load(&c->stop_at_ms);
-		if (stop && now_ms() >= stop)
-			break;
+	while (!atomic_load(&c->stop)) {
 		if (pfd.fd >= 0)
 			poll(&pfd, 1, 20);
 		pthread_mutex_lock(&c->mu);
@@ -229,7 +247,7 @@ static void *capture_main(void *arg)
 int capture_start(struct capture **out, uint16_t port,
 		  void (*on_packet)(void *ctx, const struct pkt_raw *p), void *ctx)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "", filter[32];
+	char ebuf[PCAP_ERRBUF_SIZE] = "", filter[96];
 	struct bpf_program prog;
 	struct capture *c;
 	int rc = 0, r;
@@ -249,7 +267,8 @@ int capture_start(struct capture **out, uint16_t port,
 	r = pcap_activate(c->p);
 	ENSURE_GOTO(r >= 0, ERR_SYSTEM, "capture on lo: %s (%s)", pcap_statustostr(r),
 		    pcap_geterr(c->p));
-	snprintf(filter, sizeof filter, "tcp port %u", port);
+	snprintf(filter, sizeof filter, "tcp port %u or (udp dst port %u and dst host 127.0.0.1)",
+		 port, CAPTURE_PROBE_PORT);
 	ENSURE_GOTO(pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == 0, ERR_SYSTEM,
 		    "capture filter '%s': %s", filter, pcap_geterr(c->p));
 	r = pcap_setfilter(c->p, &prog);
@@ -257,6 +276,8 @@ int capture_start(struct capture **out, uint16_t port,
 	ENSURE_GOTO(r == 0, ERR_SYSTEM, "capture filter '%s': %s", filter, pcap_geterr(c->p));
 	ENSURE_GOTO(pcap_setnonblock(c->p, 1, ebuf) == 0, ERR_SYSTEM, "capture: %s", ebuf);
 	c->linktype = pcap_datalink(c->p);
+	snprintf(c->probe, sizeof c->probe, "tlsviz-settle-probe %ld %p", (long)getpid(), (void *)c);
+	c->probe_len = strlen(c->probe);
 	ENSURE_GOTO(pthread_create(&c->thread, NULL, capture_main, c) == 0, ERR_SYSTEM,
 		    "capture thread: %s", strerror(errno));
 	*out = c;
@@ -269,28 +290,54 @@ out:
 	return rc;
 }
 
-/* Kernel counters. */
-int capture_stats(struct capture *c, uint64_t *received, uint64_t *dropped)
+/* Send the probe: one UDP datagram to 127.0.0.1, which lo hands to the
+ * capture after every packet sent before it. */
+int capture_settle_begin(struct capture *c, int deadline_ms)
 {
-	struct pcap_stat st;
-	int r;
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(CAPTURE_PROBE_PORT) };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ssize_t n;
 
-	pthread_mutex_lock(&c->mu);
-	r = pcap_stats(c->p, &st);
-	pthread_mutex_unlock(&c->mu);
-	ENSURE(r == 0, ERR_SYSTEM, "pcap_stats: %s", pcap_geterr(c->p));
-	*received = st.ps_recv;
-	*dropped = (uint64_t)st.ps_drop + st.ps_ifdrop;
+	c->settle_deadline_ms = now_ms() + deadline_ms;
+	ENSURE(s >= 0, ERR_SYSTEM, "probe socket: %s", strerror(errno));
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	n = sendto(s, c->probe, c->probe_len, 0, (struct sockaddr *)&to, sizeof to);
+	close(s);
+	ENSURE(n == (ssize_t)c->probe_len, ERR_SYSTEM, "probe to 127.0.0.1:%u: %s",
+	       CAPTURE_PROBE_PORT, n < 0 ? strerror(errno) : "short send");
 	return 0;
 }
 
-/* Drain for drain_ms, then stop and free. */
-void capture_stop(struct capture *c, int drain_ms)
+int capture_settled(struct capture *c, bool *timed_out)
 {
+	*timed_out = false;
+	if (atomic_load(&c->probe_seen))
+		return 1;
+	if (now_ms() < c->settle_deadline_ms)
+		return 0;
+	*timed_out = true;
+	return 1;
+}
+
+/* Stop, join and free; the kernel's counters last. */
+void capture_stop(struct capture *c, struct capture_counts *counts)
+{
+	if (counts)
+		memset(counts, 0, sizeof *counts);
 	if (!c)
 		return;
-	atomic_store(&c->stop_at_ms, now_ms() + (drain_ms > 0 ? drain_ms : 0) + (drain_ms <= 0));
+	atomic_store(&c->stop, true);
 	pthread_join(c->thread, NULL);
+	if (counts) {
+		struct pcap_stat st;
+
+		if (pcap_stats(c->p, &st) == 0) {
+			counts->received = st.ps_recv;
+			counts->dropped = (uint64_t)st.ps_drop + st.ps_ifdrop;
+			counts->valid = true;
+		}
+		counts->frames = c->frame_no;
+	}
 	pcap_close(c->p);
 	pthread_mutex_destroy(&c->mu);
 	free(c);

@@ -113,6 +113,11 @@ echo "$CONC concurrent clients done in $(cat "$T_TMP/conc.ms" 2>/dev/null) ms"
 c=$(grep -c '"type":"connection"' "$T_TMP/conc.json")
 cl=$(grep '"type":"app_data"' "$T_TMP/conc.json" | grep '"dir":"s2c"' | grep -o '"conn":[0-9]*' | sort -u | wc -l)
 [ "$c" = $CONC ] && [ "$cl" = $CONC ] && pass "JSON shows $CONC connections, each with a decrypted response" ||
-  fail "JSON has $c connection events, $cl connections with s2c app_data, not $CONC"
+  fail "JSON has $c connection events, $cl connections with s2c app_data, not $CONC ($(grep -o '"text":"capture: [^"]*' "$T_TMP/conc.json" | tail -2))"
+# the capture read every packet: the kernel's drop counter says so (serve
+# notes any drop), and the end-of-traffic probe came back in time
+grep -q '"text":"capture: the kernel dropped\|"text":"capture: the end-of-traffic probe' "$T_TMP/conc.json" &&
+  fail "capture lost packets: $(grep -o '"text":"capture: [^"]*' "$T_TMP/conc.json" | tail -2)" ||
+  pass "capture: no packet dropped by the kernel, the end-of-traffic probe came back"
 
 done_tests

@@ -27,7 +27,7 @@ static const char s2c[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 
 struct seen {
 	struct reasm *r;
-	int syn, fin, frames;
+	int syn, fin, frames, unparsed;
 	char buf[3][256];
 	size_t len[3];
 	int closed[3];
@@ -62,8 +62,10 @@ static void on_packet(void *ctx, const struct pkt_raw *p)
 	enum dir d;
 
 	s->frames++;
-	if (packet_parse(p->linktype, p->frame, p->caplen, p->origlen, p->ts_us, &k) < 0)
+	if (packet_parse(p->linktype, p->frame, p->caplen, p->origlen, p->ts_us, &k) < 0) {
+		s->unparsed++; /* the settle probe would land here if it leaked out */
 		return;
+	}
 	s->syn += (k.flags & TCPF_SYN) && !(k.flags & TCPF_ACK);
 	s->fin += !!(k.flags & TCPF_FIN);
 	reasm_packet(s->r, &k, &id, &d);
@@ -77,7 +79,9 @@ static int child_exchange(enum capture_mode want, enum capture_mode expect)
 	socklen_t alen = sizeof a;
 	struct seen s = { 0 };
 	struct capture *cap;
+	struct capture_counts n;
 	enum capture_mode got;
+	bool late;
 	char why[512], buf[256];
 	int l, c, v;
 
@@ -110,11 +114,27 @@ static int child_exchange(enum capture_mode want, enum capture_mode expect)
 	close(c);
 	close(v);
 	close(l);
-	capture_stop(cap, 300);
+	/* the end of traffic is the probe coming back, not a guessed wait */
+	if (capture_settle_begin(cap, CAPTURE_SETTLE_MS) < 0) {
+		fprintf(stderr, "settle: %s\n", err_msg());
+		return 18;
+	}
+	while (!capture_settled(cap, &late))
+		usleep(1000); /* bounded by the settle deadline */
+	capture_stop(cap, &n);
 	reasm_finish(s.r);
 	reasm_free(s.r);
-	fprintf(stderr, "frames %d syn %d fin %d c2s %zu s2c %zu\n", s.frames, s.syn, s.fin,
-		s.len[DIR_C2S], s.len[DIR_S2C]);
+	fprintf(stderr, "frames %d (unparsed %d) syn %d fin %d c2s %zu s2c %zu; kernel: %llu "
+		"received, %llu dropped; probe %s\n", s.frames, s.unparsed, s.syn, s.fin,
+		s.len[DIR_C2S], s.len[DIR_S2C], (unsigned long long)n.received,
+		(unsigned long long)n.dropped, late ? "late" : "back");
+	if (late)
+		return 19;
+	/* every frame handed out was TCP (the kernel counts lo's packets twice,
+	 * going out and coming in, so its received count is not compared) */
+	if (s.unparsed || !n.valid || n.dropped || n.frames != (uint64_t)s.frames ||
+	    n.received <= n.frames)
+		return 20;
 	if (s.syn != 1 || s.fin != 2)
 		return 16;
 	if (s.len[DIR_C2S] != strlen(c2s) || memcmp(s.buf[DIR_C2S], c2s, strlen(c2s)) ||
