@@ -1,5 +1,6 @@
 /* tlsviz: command line. Subcommands and options live in tables, so --help and
  * the man page are generated from (and checked against) the same source. */
+#include "calc/calc.h"
 #include "core/err.h"
 #include "engine/engine.h"
 #include "engine/keylog_out.h"
@@ -24,7 +25,7 @@
 /* Exit codes, documented in tlsviz(1). */
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
-enum cmd_id { CMD_LIVE = 1, CMD_REPLAY = 2, CMD_RECORD = 4, CMD_SERVE = 8 };
+enum cmd_id { CMD_LIVE = 1, CMD_REPLAY = 2, CMD_RECORD = 4, CMD_SERVE = 8, CMD_CALC = 16 };
 #define CMD_LIVE_LIKE (CMD_LIVE | CMD_RECORD)
 #define CMD_SERVER (CMD_LIVE | CMD_RECORD | CMD_SERVE) /* options of our server */
 #define CMD_VIEWS (CMD_LIVE | CMD_REPLAY | CMD_SERVE)  /* commands that show events */
@@ -139,6 +140,9 @@ static const struct cmd cmds[] = {
 	  .help = "run the live session headless and write the capture with its keys" },
 	{ .name = "serve", .id = CMD_SERVE, .usage = "[--port N]", .run = cmd_serve,
 	  .help = "the wolfSSL server alone on 127.0.0.1, for curl, openssl s_client or a browser" },
+	/* calc has its own operations and options (src/calc): main hands it argv */
+	{ .name = "calc", .id = CMD_CALC, .usage = "OP ARGS...",
+	  .help = "recompute one key, secret or record from hex inputs (tlsviz calc --help)" },
 	{ 0 },
 };
 
@@ -633,6 +637,8 @@ int main(int argc, char **argv)
 			return usage_error("unknown command '%s'", argv[1]);
 		a.cmd = c;
 		first = 2;
+		if (c->id == CMD_CALC)
+			return calc_main(argc - 1, argv + 1, stdout, stderr);
 	}
 	/* getopt_long sees the command's arguments only (argv[0] kept for messages). */
 	{

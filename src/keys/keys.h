@@ -178,6 +178,9 @@ struct protect_result {
 /* Keys for one direction of TLS 1.3 from its traffic secret; seq = 0. */
 int protect_init_tls13(struct protect *p, const struct suite *s,
 		       const uint8_t *secret);
+/* The same from the traffic key and IV (tlsviz calc aead-open); seq = 0. */
+int protect_init_tls13_keys(struct protect *p, const struct suite *s,
+			    const uint8_t *key, const uint8_t *iv);
 /* Keys for one direction of TLS 1.2 from the key block; seq = 0. */
 int protect_init_tls12(struct protect *p, const struct suite *s,
 		       const uint8_t *key, const uint8_t *iv,

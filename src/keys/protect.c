@@ -141,15 +141,35 @@ static int record_mac(const struct protect *p, const uint8_t ph[13],
 int protect_init_tls13(struct protect *p, const struct suite *s,
 		       const uint8_t *secret)
 {
+	uint8_t key[32], iv[16];
+	int rc;
+
 	memset(p, 0, sizeof *p);
 	ENSURE(s && s->kex == KEX_TLS13 && is_aead(s->cipher), ERR_UNSUPPORTED,
 	       "TLS 1.3 record protection: suite %s not supported",
 	       s ? s->name : "(none)");
-	TRY(keysched_tls13_traffic(s, secret, p->key, p->iv));
+	rc = keysched_tls13_traffic(s, secret, key, iv);
+	if (rc == 0)
+		rc = protect_init_tls13_keys(p, s, key, iv);
+	secure_wipe(key, sizeof key);
+	secure_wipe(iv, sizeof iv);
+	return rc;
+}
+
+/* Keys for one TLS 1.3 direction from the key and IV themselves. */
+int protect_init_tls13_keys(struct protect *p, const struct suite *s,
+			    const uint8_t *key, const uint8_t *iv)
+{
+	memset(p, 0, sizeof *p);
+	ENSURE(s && s->kex == KEX_TLS13 && is_aead(s->cipher), ERR_UNSUPPORTED,
+	       "TLS 1.3 record protection: suite %s not supported",
+	       s ? s->name : "(none)");
 	p->suite = s;
 	p->version = 0x0304;
 	p->key_len = s->key_len;
 	p->iv_len = s->iv_len;
+	memcpy(p->key, key, s->key_len);
+	memcpy(p->iv, iv, s->iv_len);
 	return 0;
 }
 
