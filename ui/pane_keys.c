@@ -146,19 +146,35 @@ static void line(int indent, attr_t a, const char *fmt, ...)
 	nlines++;
 }
 
-/* draw_wrap callback: one dim line at the indent in arg. */
+/* Where wrapped text goes: its indent and attributes. */
+struct wrap_to {
+	int indent;
+	attr_t a;
+};
+
+/* draw_wrap callback: one line as arg says. */
 static void wrap_line(const char *s, int len, void *arg)
 {
-	line(*(const int *)arg, A_DIM, "%.*s", len, s);
+	const struct wrap_to *w = arg;
+
+	line(w->indent, w->a, "%.*s", len, s);
+}
+
+/* Text wrapped at width, at an indent, in attribute a. */
+static void text_attr(int indent, int width, attr_t a, const char *s)
+{
+	struct wrap_to w = { indent, a };
+
+	draw_wrap(s, width - indent - 2 > 20 ? width - indent - 2 : 20, wrap_line, &w);
 }
 
 /* Wrapped dim text at an indent. */
 static void text(int indent, int width, const char *s)
 {
-	draw_wrap(s, width - indent - 2 > 20 ? width - indent - 2 : 20, wrap_line, &indent);
+	text_attr(indent, width, A_DIM, s);
 }
 
-/* One key: name, owners, stage, derivation, value wrapped at width. */
+/* One key: name, owners, stage, derivation, the calc line, value wrapped at width. */
 static void key_lines(struct ui *u, const struct kent *x, int width)
 {
 	char owners[64] = "", name[120], stage[24] = "";
@@ -197,6 +213,13 @@ static void key_lines(struct ui *u, const struct kent *x, int width)
 
 		snprintf(d, sizeof d, "= %s", e->u.key.derivation);
 		text(3, width, d);
+	}
+	if (e->u.key.calc) {
+		/* the command that recomputes the value below, from values above */
+		char c[1700];
+
+		snprintf(c, sizeof c, "$ %s", e->u.key.calc);
+		text_attr(3, width, A_NORMAL, c);
 	}
 	per = (width - 4) / 2;
 	if (per < 8)

@@ -100,6 +100,7 @@ struct event *event_dup(const struct event *ev)
 		e->u.key.value = dup_bytes(&d, ev->u.key.value, ev->u.key.len);
 		e->u.key.label = dup_str(&d, ev->u.key.label);
 		e->u.key.derivation = dup_str(&d, ev->u.key.derivation);
+		e->u.key.calc = dup_str(&d, ev->u.key.calc);
 		e->u.key.stage = dup_str(&d, ev->u.key.stage);
 		break;
 	case EV_STAGE:
@@ -178,6 +179,9 @@ void event_free(struct event *e)
 		free((void *)e->u.key.value);
 		free((void *)e->u.key.label);
 		free((void *)e->u.key.derivation);
+		if (e->u.key.calc) /* its inputs are secrets too */
+			explicit_bzero((void *)e->u.key.calc, strlen(e->u.key.calc));
+		free((void *)e->u.key.calc);
 		free((void *)e->u.key.stage);
 		break;
 	case EV_STAGE:

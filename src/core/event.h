@@ -133,6 +133,9 @@ struct ev_key {
 	size_t len;
 	const char *label;      /* TLS label used ("c hs traffic"), or NULL */
 	const char *derivation; /* how: "HKDF-Expand-Label(handshake_secret, ...)" */
+	const char *calc;       /* the `tlsviz calc` line that recomputes value
+				   from values shown before it, or NULL (from a
+				   key log, random, made inside wolfSSL) */
 	const char *stage;      /* title of the stage in which it came to exist, or NULL */
 	uint32_t stage_no;      /* that stage's number in the connection (0: not known yet) */
 };

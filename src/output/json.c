@@ -229,6 +229,7 @@ static void json_body(struct jsonw *w, const struct event *ev)
 		json_int(w, "len", (long long)ev->u.key.len);
 		json_str(w, "label", ev->u.key.label);
 		json_str(w, "derivation", ev->u.key.derivation);
+		json_str(w, "calc", ev->u.key.calc);
 		json_int_if(w, "stage", ev->u.key.stage_no, ev->u.key.stage_no);
 		break;
 	case EV_STAGE:

@@ -134,6 +134,8 @@ static void text_key(struct text_view *v, const struct event *ev)
 	if (k->derivation)
 		/* "from the key log (...)" already says from */
 		fprintf(v->out, "      %s%s\n", strncmp(k->derivation, "from ", 5) ? "from " : "", k->derivation);
+	if (k->calc)
+		fprintf(v->out, "      check: %s\n", k->calc);
 	free(h);
 }
 

@@ -190,9 +190,14 @@ void keys_install(WOLFSSL_CTX *ctx);
 void keys_bind_thread(struct endpoint *e);
 /* Before bytes of e leave: make sure TLS 1.2 secrets are stored. */
 void keys_before_send(struct endpoint *e, const uint8_t *buf, size_t len);
-/* Emit one key event (and store NSS-labelled ones). */
+/* Emit one key event (and store NSS-labelled ones); calc is the
+ * `tlsviz calc` line that recomputes it, or NULL. */
 void keys_emit(struct endpoint *e, const char *name, const uint8_t *v, size_t len,
-	       const char *label, const char *derivation);
+	       const char *label, const char *derivation, const char *calc);
+/* The calc line of the (EC)DH shared secret of e's private key and peer
+ * (a public value as sent) into buf (CALC_LINE_MAX); NULL when there is
+ * none (finite-field DH, a private key wolfSSL kept). */
+const char *keys_shared_calc(const struct endpoint *e, const uint8_t *peer, size_t peer_len, char *buf);
 /* Store a secret under an NSS label for the session's client random. */
 void keys_store(struct session *s, const char *nss_label, const uint8_t *v, size_t len);
 /* A key share e is about to send, for a group whose key wolfSSL made

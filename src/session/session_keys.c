@@ -33,6 +33,7 @@
 
 #include "core/err.h"
 #include "core/hex.h"
+#include "keys/calcline.h"
 #include "keys/keylog_write.h"
 #include "keys/keys.h"
 #include "session/session_int.h"
@@ -90,7 +91,7 @@ void keys_store(struct session *s, const char *nss_label, const uint8_t *v, size
 }
 
 void keys_emit(struct endpoint *e, const char *name, const uint8_t *v, size_t len, const char *label,
-	       const char *derivation)
+	       const char *derivation, const char *calc)
 {
 	struct session *s = e->s;
 	struct event ev = { .type = EV_KEY, .dir = e->dir, .conn = e->conn };
@@ -119,6 +120,7 @@ void keys_emit(struct endpoint *e, const char *name, const uint8_t *v, size_t le
 	ev.u.key.len = len;
 	ev.u.key.label = label;
 	ev.u.key.derivation = derivation;
+	ev.u.key.calc = calc && *calc ? calc : NULL;
 	ev.u.key.stage = stage[0] ? stage : NULL;
 	sess_emit(s, &ev);
 }
@@ -136,6 +138,48 @@ static size_t digest_len(int digest)
 	}
 }
 
+/* calc's hash of a wolfSSL HMAC type. */
+static enum hash_kind digest_hash(int digest)
+{
+	return digest == WC_SHA384 ? HASH_SHA384 : HASH_SHA256;
+}
+
+/* calc's name of e's key exchange group; NULL for finite-field DH. */
+static const char *group_calc_name(const struct endpoint *e)
+{
+	if (e->gk == GRP_X25519)
+		return "x25519";
+	if (e->gk != GRP_ECC)
+		return NULL;
+	switch (e->ecc_curve) {
+	case ECC_SECP256R1: return "secp256r1";
+	case ECC_SECP384R1: return "secp384r1";
+	case ECC_SECP521R1: return "secp521r1";
+	default: return NULL;
+	}
+}
+
+const char *keys_shared_calc(const struct endpoint *e, const uint8_t *peer, size_t peer_len, char *buf)
+{
+	const char *g = group_calc_name(e);
+	int n;
+
+	if (!g || !e->priv_len || !peer_len)
+		return NULL;
+	if (e->gk == GRP_X25519)
+		n = calc_line(buf, CALC_LINE_MAX, CALC_OP_X25519, HASH_NONE, "xx", e->priv, e->priv_len, peer, peer_len);
+	else
+		n = calc_line(buf, CALC_LINE_MAX, CALC_OP_ECDH, HASH_NONE, "wxx", g, e->priv, e->priv_len, peer,
+			      peer_len);
+	return n > 0 ? buf : NULL;
+}
+
+/* The other endpoint of e's connection. */
+static const struct endpoint *peer_of(const struct endpoint *e)
+{
+	return e == &e->s->cli ? &e->s->srv : &e->s->cli;
+}
+
 /* HKDF-Extract callback: early, handshake and master secret (TLS 1.3). */
 static int cb_extract(byte *prk, const byte *salt, word32 salt_len, byte *ikm, word32 ikm_len, int digest,
 		      void *ctx)
@@ -144,7 +188,8 @@ static int cb_extract(byte *prk, const byte *salt, word32 salt_len, byte *ikm, w
 	uint8_t ikm_copy[SESS_MAX_PUB];
 	size_t hl = digest_len(digest), il = ikm_len;
 	const struct named_secret *parent;
-	char deriv[256];
+	char deriv[256], calc[CALC_LINE_MAX], share_calc[CALC_LINE_MAX];
+	const char *shared = NULL;
 	int ret;
 
 	if (il > sizeof ikm_copy)
@@ -154,6 +199,16 @@ static int cb_extract(byte *prk, const byte *salt, word32 salt_len, byte *ikm, w
 	ret = wc_Tls13_HKDF_Extract(prk, salt, (int)salt_len, ikm, (int)ikm_len, digest);
 	if (ret != 0 || !e)
 		return ret;
+	calc[0] = '\0';
+	if (ikm_len == 0) {
+		/* wolfCrypt reads no IKM as Hash.length zero bytes (RFC 8446's "0") */
+		memset(ikm_copy, 0, hl);
+		(void)calc_line(calc, sizeof calc, CALC_OP_EXTRACT, digest_hash(digest), "xx", salt, (size_t)salt_len,
+				ikm_copy, hl);
+	} else if (il) {
+		(void)calc_line(calc, sizeof calc, CALC_OP_EXTRACT, digest_hash(digest), "xx", salt, (size_t)salt_len,
+				ikm_copy, il);
+	}
 	parent = salt_len ? find_by_value(e, salt, salt_len) : NULL;
 	if (parent && !strcmp(parent->name, "early_derived_secret")) {
 		const char *what = e->s->gk == GRP_FFDHE ? "dhe_shared_secret" : "ecdhe_shared_secret";
@@ -162,13 +217,15 @@ static int cb_extract(byte *prk, const byte *salt, word32 salt_len, byte *ikm, w
 			 e->s->gk == GRP_FFDHE ? "DH" : (e->s->gk == GRP_X25519 ? "X25519" : "ECDH"),
 			 e->s->group_name);
 		secret_match(e, ikm_copy, il);
+		if (e->gk != GRP_FFDHE)
+			shared = keys_shared_calc(e, peer_of(e)->pub, peer_of(e)->pub_len, share_calc);
 		if (il)
-			keys_emit(e, what, ikm_copy, il, NULL, deriv);
+			keys_emit(e, what, ikm_copy, il, NULL, deriv, shared);
 		snprintf(deriv, sizeof deriv, "HKDF-Extract(salt=early_derived_secret, IKM=%s)", what);
-		keys_emit(e, "handshake_secret", prk, hl, NULL, deriv);
+		keys_emit(e, "handshake_secret", prk, hl, NULL, deriv, calc);
 	} else if (parent && !strcmp(parent->name, "handshake_derived_secret")) {
 		keys_emit(e, "master_secret", prk, hl, NULL,
-			  "HKDF-Extract(salt=handshake_derived_secret, IKM=0 (Hash.length zero bytes))");
+			  "HKDF-Extract(salt=handshake_derived_secret, IKM=0 (Hash.length zero bytes))", calc);
 	} else if (!find_by_name(e, "early_secret")) {
 		bool psk = false;
 
@@ -176,9 +233,12 @@ static int cb_extract(byte *prk, const byte *salt, word32 salt_len, byte *ikm, w
 			psk |= ikm_copy[i] != 0;
 		keys_emit(e, "early_secret", prk, hl, NULL,
 			  psk ? "HKDF-Extract(salt=0, IKM=PSK = resumption_psk of the ticket from the earlier connection)"
-			      : "HKDF-Extract(salt=0, IKM=0 (no PSK: Hash.length zero bytes))");
+			      : "HKDF-Extract(salt=0, IKM=0 (no PSK: Hash.length zero bytes))",
+			  calc);
 	}
 	explicit_bzero(ikm_copy, sizeof ikm_copy);
+	explicit_bzero(calc, sizeof calc);
+	explicit_bzero(share_calc, sizeof share_calc);
 	return 0;
 }
 
@@ -254,7 +314,7 @@ static int cb_expand(byte *okm, word32 okm_len, const byte *prk, word32 prk_len,
 {
 	struct endpoint *e = tl_ep;
 	const struct named_secret *parent;
-	char lab[32], name[128], deriv[400], ih[2 * 64 + 1];
+	char lab[32], name[128], deriv[400], ih[2 * 64 + 1], calc[CALC_LINE_MAX];
 	const char *nss = NULL;
 	uint8_t prk_copy[SESS_MAX_SECRET];
 	size_t pl = prk_len <= sizeof prk_copy ? prk_len : 0;
@@ -273,6 +333,10 @@ static int cb_expand(byte *okm, word32 okm_len, const byte *prk, word32 prk_len,
 	memcpy(lab, label, label_len);
 	lab[label_len] = 0;
 	parent = pl ? find_by_value(e, prk_copy, pl) : NULL;
+	calc[0] = '\0';
+	if (pl && protocol_len == 6 && !memcmp(protocol, "tls13 ", 6))
+		(void)calc_line(calc, sizeof calc, CALC_OP_EXPAND_LABEL, digest_hash(digest), "xsxu", prk_copy, pl, lab,
+				info, (size_t)info_len, (size_t)okm_len);
 	explicit_bzero(prk_copy, sizeof prk_copy);
 	ih[0] = 0;
 	if (info_len <= 64)
@@ -306,26 +370,32 @@ emit:
 	/* into the keystore first: the record it protects may be written next */
 	if (nss)
 		keys_store(e->s, nss, okm, okm_len);
-	keys_emit(e, name, okm, okm_len, lab, deriv);
+	keys_emit(e, name, okm, okm_len, lab, deriv, calc);
+	explicit_bzero(calc, sizeof calc);
 	return 0;
 }
 
 /* Report a freshly generated ephemeral key pair. */
 static void emit_keypair(struct endpoint *e, const char *algo)
 {
-	char name[64], deriv[200];
+	char name[64], deriv[200], calc[CALC_LINE_MAX];
+	const char *g = group_calc_name(e);
 
 	snprintf(name, sizeof name, "%s_ephemeral_private_key", side(e));
 	snprintf(deriv, sizeof deriv, "%s key generation with the %s's random number generator", algo, side(e));
 	if (e->priv_len)
-		keys_emit(e, name, e->priv, e->priv_len, NULL, deriv);
+		keys_emit(e, name, e->priv, e->priv_len, NULL, deriv, NULL);
+	calc[0] = '\0';
+	if (g && e->priv_len)
+		(void)calc_line(calc, sizeof calc, CALC_OP_PUBLIC, HASH_NONE, "wx", g, e->priv, e->priv_len);
 	snprintf(name, sizeof name, "%s_ephemeral_public_key", side(e));
 	/* TLS 1.3 sends it in the hello's key_share; TLS 1.2 in a key exchange message */
 	snprintf(deriv, sizeof deriv, "%s public key from %s_ephemeral_private_key (sent in %s)", algo, side(e),
 		 e->s->version == 0x0304 ? (e->owner == OWNER_CLIENT ? "the ClientHello's key_share"
 								    : "the ServerHello's key_share")
 					 : (e->owner == OWNER_CLIENT ? "ClientKeyExchange" : "ServerKeyExchange"));
-	keys_emit(e, name, e->pub, e->pub_len, NULL, deriv);
+	keys_emit(e, name, e->pub, e->pub_len, NULL, deriv, calc);
+	explicit_bzero(calc, sizeof calc);
 }
 
 /* X25519 key share generation (TLS 1.3 key_share, TLS 1.2 ECDHE). */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "keys/calcline.h"
 #include "keys/keys.h"
 #include "session/session_int.h"
 
@@ -77,7 +78,8 @@ static void emit_keyblock(struct endpoint *e, const uint8_t ms[48])
 	size_t total = 2 * (mac + key + iv), off = 0;
 	int hash = strstr(s->suite_wolf, "SHA384") ? sha384_mac : sha256_mac;
 	const uint8_t *wk;
-	char deriv[200];
+	char deriv[200], calc[CALC_LINE_MAX], whole[CALC_LINE_MAX];
+	enum hash_kind hk = hash == sha384_mac ? HASH_SHA384 : HASH_SHA256;
 	static const char *names[6] = { "client_write_mac_key", "server_write_mac_key", "client_write_key",
 					"server_write_key",     "client_write_iv",      "server_write_iv" };
 	size_t lens[6] = { mac, mac, key, key, iv, iv };
@@ -93,15 +95,23 @@ static void emit_keyblock(struct endpoint *e, const uint8_t ms[48])
 		sess_note(s, "warning", "key block: PRF failed");
 		return;
 	}
+	if (calc_line(whole, sizeof whole, CALC_OP_PRF, hk, "xsxu", ms, (size_t)48, "key expansion", seed, sizeof seed,
+		      total) < 0)
+		whole[0] = '\0';
 	keys_emit(e, "key_block", kb, total, "key expansion",
-		  "PRF(master_secret, \"key expansion\", server_random + client_random)");
+		  "PRF(master_secret, \"key expansion\", server_random + client_random)", whole);
 	for (int i = 0; i < 6; i++) {
 		if (lens[i] == 0)
 			continue;
 		snprintf(deriv, sizeof deriv, "key_block[%zu..%zu)", off, off + lens[i]);
-		keys_emit(e, names[i], kb + off, lens[i], NULL, deriv);
+		memcpy(calc, whole, sizeof calc);
+		if (!calc[0] || calc_line_slice(calc, sizeof calc, off, lens[i]) < 0)
+			calc[0] = '\0';
+		keys_emit(e, names[i], kb + off, lens[i], NULL, deriv, calc);
 		off += lens[i];
 	}
+	explicit_bzero(whole, sizeof whole);
+	explicit_bzero(calc, sizeof calc);
 	/* cross-check with the key wolfSSL really uses */
 	wk = e->owner == OWNER_CLIENT ? wolfSSL_GetClientWriteKey(e->ssl) : wolfSSL_GetServerWriteKey(e->ssl);
 	if (!wk || memcmp(wk, kb + 2 * mac + (e->owner == OWNER_CLIENT ? 0 : key), key) != 0)
@@ -120,7 +130,8 @@ static void tls12_secrets(struct endpoint *e)
 	unsigned int msl = 0, srl = 0, crl = 0;
 	const uint8_t *peer = e->owner == OWNER_CLIENT ? s->ske_pub : s->cke_pub;
 	size_t peer_len = e->owner == OWNER_CLIENT ? s->ske_pub_len : s->cke_pub_len;
-	char deriv[200];
+	char deriv[200], calc[CALC_LINE_MAX];
+	uint8_t seed[64];
 	int n;
 
 	e->premaster_done = true;
@@ -131,21 +142,33 @@ static void tls12_secrets(struct endpoint *e)
 			 e->owner == OWNER_CLIENT ? "client" : "server",
 			 e->owner == OWNER_CLIENT ? "server's" : "client's",
 			 e->owner == OWNER_CLIENT ? "ServerKeyExchange" : "ClientKeyExchange");
-		keys_emit(e, "premaster_secret", pms, (size_t)n, NULL, deriv);
+		keys_emit(e, "premaster_secret", pms, (size_t)n, NULL, deriv, keys_shared_calc(e, peer, peer_len, calc));
 	} else {
 		sess_note(s, "warning", "%s: premaster secret not recomputed: %s",
 			  e->owner == OWNER_CLIENT ? "client" : "server", err_msg());
 	}
+	/* the master secret's line (the session hash of an extended master
+	 * secret is not kept here: no line then) */
+	calc[0] = '\0';
+	memcpy(seed, s->client_random, 32);
+	memcpy(seed + 32, s->server_random, 32);
+	if (n > 0 && !s->ems &&
+	    calc_line(calc, sizeof calc, CALC_OP_PRF, strstr(s->suite_wolf, "SHA384") ? HASH_SHA384 : HASH_SHA256, "xsxu",
+		      pms, (size_t)n, "master secret", seed, sizeof seed, (size_t)48) < 0)
+		calc[0] = '\0';
 	explicit_bzero(pms, sizeof pms);
 	if (wolfSSL_get_keys(e->ssl, &ms, &msl, &sr, &srl, &cr, &crl) != WOLFSSL_SUCCESS || msl != 48) {
 		sess_error(s, ERR_NOKEY, "%s: master secret not readable from wolfSSL",
 			   e->owner == OWNER_CLIENT ? "client" : "server");
+		explicit_bzero(calc, sizeof calc);
 		return;
 	}
 	keys_store(s, KL_CLIENT_RANDOM, ms, 48);
 	keys_emit(e, "master_secret", ms, 48, s->ems ? "extended master secret" : "master secret",
 		  s->ems ? "PRF(premaster_secret, \"extended master secret\", session_hash = Hash(ClientHello..ClientKeyExchange))"
-			 : "PRF(premaster_secret, \"master secret\", client_random + server_random)");
+			 : "PRF(premaster_secret, \"master secret\", client_random + server_random)",
+		  calc);
+	explicit_bzero(calc, sizeof calc);
 	emit_keyblock(e, ms);
 }
 

@@ -123,7 +123,8 @@ static void share_seen(struct endpoint *e, uint16_t group, struct cursor *ke)
 	keys_emit(e, name, p, n, NULL,
 		  again ? "key_share.key_exchange of the second ClientHello, for the group the HelloRetryRequest "
 			  "asked for (generated inside wolfSSL: its private key is not exposed)"
-			: "key_share.key_exchange as sent (generated inside wolfSSL)");
+			: "key_share.key_exchange as sent (generated inside wolfSSL)",
+		  NULL);
 }
 
 /* The client's x25519 share, kept for the server to recognise its own key

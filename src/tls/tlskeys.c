@@ -5,6 +5,7 @@
 #include "tls/tlsdec_int.h"
 
 #include "core/err.h"
+#include "keys/calcline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +28,9 @@ static const char WHY_RSA[] = "the RSA key does not match this session";
 static const char WHY_OLD[] = "decryption of versions before TLS 1.2 is not supported";
 static const char WHY_EMS[] = "extended master secret: handshake transcript incomplete";
 
-/* Emit one derived key. */
+/* Emit one derived key; calc is the line that recomputes it (or NULL). */
 static void key_emit(struct tlsdec *d, enum dir dir, const char *name, const uint8_t *v,
-		     size_t len, const char *label, const char *derivation)
+		     size_t len, const char *label, const char *derivation, const char *calc)
 {
 	struct event ev;
 
@@ -41,6 +42,7 @@ static void key_emit(struct tlsdec *d, enum dir dir, const char *name, const uin
 	ev.u.key.len = len;
 	ev.u.key.label = label;
 	ev.u.key.derivation = derivation;
+	ev.u.key.calc = calc && *calc ? calc : NULL;
 	tlsdec_emit(d, dir, &ev);
 }
 
@@ -80,21 +82,34 @@ static const char *phase_label(enum dir dir, enum phase ph)
 	}
 }
 
-/* Emit the traffic key and IV that protect_init_tls13 derived. */
-static void key_emit_kiv(struct tlsdec *d, enum dir dir, const char *pname, unsigned gen, const char *secret,
-			 const struct protect *p)
+/* The calc line of HKDF-Expand-Label(secret, label, "", len) into buf. */
+static const char *expand_calc(char *buf, enum hash_kind h, const uint8_t *secret, size_t slen,
+			       const char *label, size_t len)
 {
-	char name[64], deriv[160], sfx[16] = "";
+	if (calc_line(buf, CALC_LINE_MAX, CALC_OP_EXPAND_LABEL, h, "xsxu", secret, slen, label,
+		      (const uint8_t *)"", (size_t)0, len) < 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Emit the traffic key and IV that protect_init_tls13 derived from the
+ * traffic secret called sname (value secret, slen bytes). */
+static void key_emit_kiv(struct tlsdec *d, enum dir dir, const char *pname, unsigned gen, const char *sname,
+			 const uint8_t *secret, size_t slen, const struct protect *p)
+{
+	char name[64], deriv[160], sfx[16] = "", calc[CALC_LINE_MAX];
+	enum hash_kind h = p->suite->prf;
 
 	/* generation N (after KeyUpdates) is a key of its own: name_key_N */
 	if (gen)
 		snprintf(sfx, sizeof sfx, "_%u", gen);
 	snprintf(name, sizeof name, "%s_key%s", pname, sfx);
-	snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"key\", \"\", %zu)", secret, p->key_len);
-	key_emit(d, dir, name, p->key, p->key_len, "key", deriv);
+	snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"key\", \"\", %zu)", sname, p->key_len);
+	key_emit(d, dir, name, p->key, p->key_len, "key", deriv, expand_calc(calc, h, secret, slen, "key", p->key_len));
 	snprintf(name, sizeof name, "%s_iv%s", pname, sfx);
-	snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"iv\", \"\", %zu)", secret, p->iv_len);
-	key_emit(d, dir, name, p->iv, p->iv_len, "iv", deriv);
+	snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"iv\", \"\", %zu)", sname, p->iv_len);
+	key_emit(d, dir, name, p->iv, p->iv_len, "iv", deriv, expand_calc(calc, h, secret, slen, "iv", p->iv_len));
+	secure_wipe(calc, sizeof calc);
 }
 
 /* Load TLS 1.3 keys of (dir, ph, gen) with suite s into p; emit them if asked. */
@@ -103,7 +118,7 @@ static int load13(struct tlsdec *d, enum dir dir, enum phase ph, unsigned gen,
 		  bool emit, const char **why)
 {
 	uint8_t next[48];
-	char sname[64], prev[64], deriv[160];
+	char sname[64], prev[64], deriv[160], calc[CALC_LINE_MAX];
 	int n, rc = ERR_NOKEY;
 
 	if (!d->hi.have_cr || !s) {
@@ -135,20 +150,21 @@ static int load13(struct tlsdec *d, enum dir dir, enum phase ph, unsigned gen,
 		snprintf(sname, sizeof sname, "%s_traffic_secret", phase_name(dir, ph));
 	if (emit) {
 		snprintf(deriv, sizeof deriv, "from the key log (%s)", phase_kl(dir, ph));
-		key_emit(d, dir, sname, secret, *slen, phase_label(dir, ph), deriv);
+		key_emit(d, dir, sname, secret, *slen, phase_label(dir, ph), deriv, NULL);
 	}
 	for (unsigned i = 1; i <= gen; i++) {
 		if (keysched_tls13_update(s->prf, secret, next) < 0) {
 			*why = WHY_CIPHER;
 			goto out;
 		}
+		expand_calc(calc, s->prf, secret, *slen, "traffic upd", *slen);
 		memcpy(secret, next, *slen);
 		memcpy(prev, sname, sizeof prev);
 		snprintf(sname, sizeof sname, "%s_traffic_secret_%u", phase_name(dir, ph), i);
 		if (emit) {
 			snprintf(deriv, sizeof deriv,
 				 "HKDF-Expand-Label(%s, \"traffic upd\", \"\", %zu)", prev, *slen);
-			key_emit(d, dir, sname, secret, *slen, "traffic upd", deriv);
+			key_emit(d, dir, sname, secret, *slen, "traffic upd", deriv, calc);
 		}
 	}
 	if (protect_init_tls13(p, s, secret) < 0) {
@@ -156,10 +172,11 @@ static int load13(struct tlsdec *d, enum dir dir, enum phase ph, unsigned gen,
 		goto out;
 	}
 	if (emit)
-		key_emit_kiv(d, dir, phase_name(dir, ph), gen, sname, p);
+		key_emit_kiv(d, dir, phase_name(dir, ph), gen, sname, secret, *slen, p);
 	rc = 0;
 out:
 	secure_wipe(next, sizeof next);
+	secure_wipe(calc, sizeof calc);
 	return rc;
 }
 
@@ -168,6 +185,7 @@ static int master12(struct tlsdec *d, const char **why)
 {
 	const struct suite *s = d->hi.suite;
 	uint8_t pms[KEYS_SECRET_MAX]; /* a DHE or P-521 premaster secret is longer than 64 */
+	char calc[CALC_LINE_MAX];
 	const char *src = NULL;
 	int n, rc = ERR_NOKEY;
 
@@ -179,7 +197,7 @@ static int master12(struct tlsdec *d, const char **why)
 	if (n == 48) {
 		d->have_ms = true;
 		key_emit(d, DIR_NONE, "master_secret", d->ms, 48, NULL,
-			 "from the key log (CLIENT_RANDOM)");
+			 "from the key log (CLIENT_RANDOM)", NULL);
 		return 0;
 	}
 	n = keystore_get(d->ks, KL_PMS_CLIENT_RANDOM, d->hi.client_random, 32, pms, sizeof pms);
@@ -203,7 +221,7 @@ static int master12(struct tlsdec *d, const char **why)
 											 : WHY_NO_KEY;
 		goto out;
 	}
-	key_emit(d, DIR_NONE, "premaster_secret", pms, (size_t)n, NULL, src);
+	key_emit(d, DIR_NONE, "premaster_secret", pms, (size_t)n, NULL, src, NULL);
 	if (d->hi.ems && !d->session_hash_len) {
 		*why = WHY_EMS;
 		goto out;
@@ -214,32 +232,71 @@ static int master12(struct tlsdec *d, const char **why)
 		goto out;
 	}
 	d->have_ms = true;
+	{
+		uint8_t seed[64];
+
+		memcpy(seed, d->hi.client_random, 32);
+		memcpy(seed + 32, d->hi.server_random, 32);
+		if (calc_line(calc, sizeof calc, CALC_OP_PRF, s->prf, "xsxu", pms, (size_t)n,
+			      d->hi.ems ? "extended master secret" : "master secret",
+			      d->hi.ems ? d->session_hash : seed, d->hi.ems ? d->session_hash_len : sizeof seed,
+			      (size_t)48) < 0)
+			calc[0] = '\0';
+	}
 	key_emit(d, DIR_NONE, "master_secret", d->ms, 48, d->hi.ems ? "extended master secret" : "master secret",
 		 d->hi.ems ? "PRF(premaster_secret, \"extended master secret\", session_hash)"
-			   : "PRF(premaster_secret, \"master secret\", client_random + server_random)");
+			   : "PRF(premaster_secret, \"master secret\", client_random + server_random)",
+		 calc);
 	rc = 0;
 out:
 	secure_wipe(pms, sizeof pms);
+	secure_wipe(calc, sizeof calc);
 	return rc;
 }
 
-/* Emit the parts of the TLS 1.2 key block. */
+/* The calc line of bytes [off, off + len) of the key block into buf. */
+static const char *keyblock_calc(struct tlsdec *d, char *buf, size_t off, size_t len)
+{
+	const struct tls12_keys *k = &d->kb;
+	uint8_t seed[64];
+	size_t total = 2 * (k->mac_len + k->key_len + k->iv_len);
+
+	memcpy(seed, d->hi.server_random, 32);
+	memcpy(seed + 32, d->hi.client_random, 32);
+	if (calc_line(buf, CALC_LINE_MAX, CALC_OP_PRF, d->hi.suite->prf, "xsxu", d->ms, (size_t)48, "key expansion",
+		      seed, sizeof seed, total) < 0 ||
+	    calc_line_slice(buf, CALC_LINE_MAX, off, len) < 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Emit the parts of the TLS 1.2 key block (RFC 5246 6.3: the MAC keys, the
+ * write keys, the IVs, client's first). */
 static void keyblock_emit(struct tlsdec *d)
 {
 	static const char deriv[] =
 		"PRF(master_secret, \"key expansion\", server_random + client_random)";
 	const struct tls12_keys *k = &d->kb;
+	size_t m = k->mac_len, kl = k->key_len, il = k->iv_len;
+	char calc[CALC_LINE_MAX];
 
-	if (k->mac_len) {
-		key_emit(d, DIR_C2S, "client_write_mac_key", k->client_mac, k->mac_len, "key expansion", deriv);
-		key_emit(d, DIR_S2C, "server_write_mac_key", k->server_mac, k->mac_len, "key expansion", deriv);
+	if (m) {
+		key_emit(d, DIR_C2S, "client_write_mac_key", k->client_mac, m, "key expansion", deriv,
+			 keyblock_calc(d, calc, 0, m));
+		key_emit(d, DIR_S2C, "server_write_mac_key", k->server_mac, m, "key expansion", deriv,
+			 keyblock_calc(d, calc, m, m));
 	}
-	key_emit(d, DIR_C2S, "client_write_key", k->client_key, k->key_len, "key expansion", deriv);
-	key_emit(d, DIR_S2C, "server_write_key", k->server_key, k->key_len, "key expansion", deriv);
-	if (k->iv_len) {
-		key_emit(d, DIR_C2S, "client_write_iv", k->client_iv, k->iv_len, "key expansion", deriv);
-		key_emit(d, DIR_S2C, "server_write_iv", k->server_iv, k->iv_len, "key expansion", deriv);
+	key_emit(d, DIR_C2S, "client_write_key", k->client_key, kl, "key expansion", deriv,
+		 keyblock_calc(d, calc, 2 * m, kl));
+	key_emit(d, DIR_S2C, "server_write_key", k->server_key, kl, "key expansion", deriv,
+		 keyblock_calc(d, calc, 2 * m + kl, kl));
+	if (il) {
+		key_emit(d, DIR_C2S, "client_write_iv", k->client_iv, il, "key expansion", deriv,
+			 keyblock_calc(d, calc, 2 * m + 2 * kl, il));
+		key_emit(d, DIR_S2C, "server_write_iv", k->server_iv, il, "key expansion", deriv,
+			 keyblock_calc(d, calc, 2 * m + 2 * kl + il, il));
 	}
+	secure_wipe(calc, sizeof calc);
 }
 
 /* Load TLS 1.2 keys of dir into p. */
@@ -462,7 +519,7 @@ void tlskeys_update(struct tlsdec *d, enum dir dir)
 	struct dirst *st = tlsdec_dir(d, dir);
 	const struct suite *s = d->hi.suite;
 	uint8_t next[48];
-	char prev[64], name[64], deriv[160];
+	char prev[64], name[64], deriv[160], calc[CALC_LINE_MAX];
 
 	st->gen++;
 	st->ph_records = 0;
@@ -472,11 +529,13 @@ void tlskeys_update(struct tlsdec *d, enum dir dir)
 		st->keys = false;
 		return;
 	}
+	expand_calc(calc, s->prf, st->secret, st->secret_len, "traffic upd", st->secret_len);
 	memcpy(st->secret, next, st->secret_len);
 	secure_wipe(next, sizeof next);
 	protect_wipe(&st->prot); /* the old epoch's cipher */
 	if (protect_init_tls13(&st->prot, s, st->secret) < 0) {
 		st->keys = false;
+		secure_wipe(calc, sizeof calc);
 		return;
 	}
 	st->prot.seq = 0;
@@ -484,8 +543,9 @@ void tlskeys_update(struct tlsdec *d, enum dir dir)
 	snprintf(name, sizeof name, "%s_traffic_secret_%u", phase_name(dir, PH_APP), st->gen);
 	snprintf(deriv, sizeof deriv, "HKDF-Expand-Label(%s, \"traffic upd\", \"\", %zu)", prev,
 		 st->secret_len);
-	key_emit(d, dir, name, st->secret, st->secret_len, "traffic upd", deriv);
-	key_emit_kiv(d, dir, phase_name(dir, PH_APP), st->gen, name, &st->prot);
+	key_emit(d, dir, name, st->secret, st->secret_len, "traffic upd", deriv, calc);
+	key_emit_kiv(d, dir, phase_name(dir, PH_APP), st->gen, name, st->secret, st->secret_len, &st->prot);
+	secure_wipe(calc, sizeof calc);
 }
 
 /* ClientKeyExchange complete: keep the encrypted premaster and the session hash. */
@@ -509,7 +569,7 @@ void tlskeys_cke(struct tlsdec *d)
 	    hash_digest(s->prf, d->transcript, d->tlen, d->session_hash) == 0) {
 		d->session_hash_len = hash_len(s->prf);
 		key_emit(d, DIR_NONE, "session_hash", d->session_hash, d->session_hash_len, NULL,
-			 "Hash(handshake messages ClientHello .. ClientKeyExchange)");
+			 "Hash(handshake messages ClientHello .. ClientKeyExchange)", NULL);
 	}
 }
 
@@ -534,9 +594,9 @@ void tlskeys_ech(struct tlsdec *d)
 
 		if (n < 0)
 			continue;
-		key_emit(d, DIR_C2S, ech[i].name, v, (size_t)n, NULL, ech[i].derivation);
+		key_emit(d, DIR_C2S, ech[i].name, v, (size_t)n, NULL, ech[i].derivation, NULL);
 		any = true;
 	}
-	memset(v, 0, sizeof v);
+	secure_wipe(v, sizeof v);
 	d->ech_keys_shown = any;
 }

@@ -80,6 +80,55 @@ while IFS=$'\t' read -r name args first second; do
 done < "$T_TMP/cases"
 [ $ncases -ge 90 ] || fail "only $ncases cases from calc_oracle.py"
 
+# ---- every key event's calc line reproduces its value ----
+# calc_lines WHAT MIN JSON: run each line (split by Python's shlex) and compare.
+REQ='_key$|_iv$|_secret$|_secret_[0-9]+$|_key_[0-9]+$|_iv_[0-9]+$|_public_key$|key_block'
+# exempt: values read from a key log or the RSA key, and what finite-field DH
+# (no calc operation) and wolfSSL's own key generation leave without inputs
+EXEMPT='^from the key log|RSA-decrypted|Finite-field DH|^DH\(|generated inside wolfSSL|random number generator|extended master secret'
+calc_lines() {
+  if $PY "$TLSVIZ_SRC/tests/e2e/calc_lines.py" "$TLSVIZ" "$REQ" "$EXEMPT" "$2" < "$3" > "$T_TMP/lines"; then
+    pass "$1: $(tail -1 "$T_TMP/lines")"
+  else
+    fail "$1: $(grep FAIL "$T_TMP/lines" | head -5)"
+  fi
+}
+for keys in "$TLSVIZ_SRC"/captures/*.keys; do
+  cap=${keys%.keys}.pcapng
+  [ -f "$cap" ] || continue
+  "$TLSVIZ" replay "$cap" --keylog "$keys" --json > "$T_TMP/replay.json" 2>/dev/null
+  # TLS 1.3 captures: 4 keys and IVs per connection at least; TLS 1.2: the key block
+  calc_lines "replay $(basename "$cap")" 4 "$T_TMP/replay.json"
+done
+"$TLSVIZ" replay "$TLSVIZ_SRC/captures/tls12-rsa-aes128gcm.pcapng" --rsa-key "$TLSVIZ_SRC/captures/rsa-server.key" \
+  --json > "$T_TMP/replay.json" 2>/dev/null
+calc_lines "replay static RSA with the server key: master secret and key block" 5 "$T_TMP/replay.json"
+while read -r min args; do
+  # shellcheck disable=SC2086 # args are words
+  timeout 120 "$TLSVIZ" live --batch --json $args > "$T_TMP/live.json" 2>"$T_TMP/live.err" ||
+    fail "live $args: exit $? ($(tail -1 "$T_TMP/live.err"))"
+  calc_lines "live ${args:-(TLS 1.3, x25519)}" "$min" "$T_TMP/live.json"
+done <<'LIVE'
+40
+40 --group secp256r1
+40 --group secp521r1
+40 --suite TLS13-AES256-GCM-SHA384
+30 --group ffdhe2048
+15 --tls 1.2
+15 --tls 1.2 --group secp384r1
+15 --tls 1.2 --suite ECDHE-RSA-AES128-SHA256
+40 --scenario hrr
+80 --scenario resumption
+50 --scenario keyupdate
+40 --scenario mtls
+LIVE
+"$TLSVIZ" live --batch --json --view eavesdropper > "$T_TMP/eve.json" 2>/dev/null
+check "the eavesdropper view carries no calc line (their inputs are secrets)" \
+  test "$(grep -c '"calc"' "$T_TMP/eve.json")" -eq 0 -a -s "$T_TMP/eve.json"
+"$TLSVIZ" live --batch > "$T_TMP/live.txt" 2>/dev/null
+check "batch text prints 'check: tlsviz calc' under the keys" \
+  test "$(grep -c '^      check: tlsviz calc ' "$T_TMP/live.txt")" -ge 30
+
 # ---- the command line ----
 out=$("$TLSVIZ" calc --help); rc=$?
 check "calc --help exits 0 and lists every operation" \

@@ -106,6 +106,12 @@ else
 	fail "client_handshake_traffic_secret derived after its stage"
 fi
 echo "$kt" | grep -Eq '^.{0,80}[0-9a-f]{32,}' && pass "keys pane shows hex values" || fail "keys pane hex values"
+# each derived value comes with the command that recomputes it (the lines
+# themselves are run and compared in test_calc.sh)
+for op in 'x25519' 'hkdf-extract' 'hkdf-expand-label' 'public x25519'; do
+	echo "$kt" | grep -q "\$ tlsviz calc $op [0-9a-f]" && pass "keys pane: a 'tlsviz calc $op' line" ||
+		fail "keys pane has no 'tlsviz calc $op' line"
+done
 
 # hex bytes of a record: go to the first record (ClientHello)
 keys g
