@@ -36,6 +36,7 @@ enum opt_id {
 	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
 	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
 	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT, OPT_VIEW,
+	OPT_LAYOUT,
 };
 
 struct opt {
@@ -106,6 +107,8 @@ static const struct opt opts[] = {
 	  .help = "TUI: ASCII line drawing" },
 	{ .name = "no-color", .id = OPT_NO_COLOR, .cmds = CMD_VIEWS,
 	  .help = "TUI: no colours (also when NO_COLOR is set)" },
+	{ .name = "layout", .id = OPT_LAYOUT, .arg = "full|presenter|bytes", .cmds = CMD_VIEWS,
+	  .help = "TUI: the pane layout to start with (v cycles; the last one chosen is kept)" },
 	{ 0 },
 };
 
@@ -122,6 +125,7 @@ struct args {
 	const struct cmd *cmd;
 	struct engine_opts eo;
 	bool batch, json, step, packets, hex, ascii, no_color, eavesdropper;
+	int layout; /* --layout, or -1 */
 	const char *write, *format, *keylog;
 };
 
@@ -265,6 +269,15 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 	case OPT_STEP: a->step = true; break;
 	case OPT_ASCII: a->ascii = true; break;
 	case OPT_NO_COLOR: a->no_color = true; break;
+	case OPT_LAYOUT:
+#ifdef TLSVIZ_HAVE_UI
+		a->layout = tui_layout_by_name(val);
+		if (a->layout < 0)
+			return usage_error("--layout: '%s' is not one of %s", val, tui_layout_names());
+#else
+		return usage_error("--layout: this build has no TUI");
+#endif
+		break;
 	case OPT_TLS:
 		if (!strcmp(val, "1.3"))
 			a->eo.tls_version = 0x0304;
@@ -515,7 +528,7 @@ static int run_tui(struct args *a)
 {
 #ifdef TLSVIZ_HAVE_UI
 	struct tui_opts to = { .engine = a->eo, .ascii = a->ascii, .no_color = a->no_color,
-			       .eavesdropper = a->eavesdropper };
+			       .eavesdropper = a->eavesdropper, .layout = a->layout };
 
 	to.engine.step = true;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -623,7 +636,7 @@ static int cmd_serve(struct args *a)
 
 int main(int argc, char **argv)
 {
-	struct args a = { 0 };
+	struct args a = { .layout = -1 };
 	int first = 1, rc;
 
 	a.cmd = &cmds[0];

@@ -76,14 +76,70 @@ static void key_view(struct ui *u, int ch)
 					      : "eavesdropper view: only what the wire shows");
 }
 
-/* tab / shift-tab: focus the next / previous pane. */
+/* tab / shift-tab: focus the next / previous pane the layout shows (in
+ * presenter, the next of Wire, Decoded and Keys takes their shared place). */
 static void key_focus(struct ui *u, int ch)
 {
 	int d = ch == KEY_BTAB ? NPANES - 1 : 1;
 
-	u->focus = (u->focus + d) % NPANES;
+	for (int i = 0; i < NPANES; i++) {
+		u->focus = (u->focus + d) % NPANES;
+		if (layout_focusable(&u->lay, u->focus))
+			break;
+	}
+	layout_focus(&u->lay, u->focus);
+	u->relayout = true;
 	if (u->zoom >= 0)
 		u->zoom = u->focus;
+}
+
+/* Save the layout after a change; say so if it cannot be kept. */
+static void layout_changed(struct ui *u)
+{
+	char msg[400];
+
+	u->zoom = -1;
+	u->relayout = true;
+	if (layout_save(&u->lay, msg, sizeof msg) < 0)
+		ui_message(u, "%s", msg);
+}
+
+/* v: the next layout (full, presenter, bytes). */
+static void key_layout(struct ui *u, int ch)
+{
+	(void)ch;
+	u->lay.cur = (enum layout_id)((u->lay.cur + 1) % LAYOUT_N);
+	ui_message(u, "layout %s: %s (v: next layout)", layout_name(u->lay.cur), layout_help(u->lay.cur));
+	layout_changed(u);
+}
+
+/* + / -: grow or shrink the focused pane. */
+static void key_resize(struct ui *u, int ch)
+{
+	if (u->zoom >= 0) {
+		ui_message(u, "a zoomed pane has the whole screen (z: back)");
+		return;
+	}
+	if (!layout_resize(&u->lay, u->focus, ch == '-' ? -5 : 5)) {
+		ui_message(u, "%s cannot get %s", u->panes[u->focus].ops->name, ch == '-' ? "smaller" : "larger");
+		return;
+	}
+	layout_changed(u);
+}
+
+/* x: hide the focused pane; X: show every pane of the layout again. */
+static void key_hide(struct ui *u, int ch)
+{
+	if (ch == 'X') {
+		layout_show_all(&u->lay);
+		ui_message(u, "every pane of the %s layout shown", layout_name(u->lay.cur));
+	} else if (layout_hide(&u->lay, u->focus)) {
+		ui_message(u, "%s hidden (X shows it again)", u->panes[u->focus].ops->name);
+	} else {
+		ui_message(u, "the last pane shown stays");
+		return;
+	}
+	layout_changed(u);
 }
 
 /* z: the focused pane fills the screen (again: back). */
@@ -228,6 +284,13 @@ static const struct tui_key table[] = {
 	{ .keycode = KEY_ENTER, .name = "enter", .handler = key_pane },
 	{ .keycode = '\r', .name = "enter", .handler = key_pane },
 	{ .keycode = 'z', .name = "z", .help = "zoom the focused pane (again: back)", .handler = key_zoom },
+	{ .keycode = 'v', .name = "v", .help = "next layout: full, presenter (Stages + Explain large), bytes (Wire + Decoded)",
+	  .handler = key_layout },
+	{ .keycode = '+', .name = "+, -", .help = "grow / shrink the focused pane (kept for next time)", .handler = key_resize },
+	{ .keycode = '=', .name = "=", .handler = key_resize },
+	{ .keycode = '-', .name = "-", .handler = key_resize },
+	{ .keycode = 'x', .name = "x, X", .help = "hide the focused pane / show every pane again", .handler = key_hide },
+	{ .keycode = 'X', .name = "X", .handler = key_hide },
 	{ .keycode = '/', .name = "/", .help = "search hex bytes (16 03 01) or text", .handler = key_search },
 	{ .keycode = 'N', .name = "N", .help = "next search hit", .handler = key_search_again },
 	{ .keycode = 'C', .name = "C", .help = "pick a connection (capture with several)", .handler = key_conn },

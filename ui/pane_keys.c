@@ -129,6 +129,32 @@ struct kline {
 
 static struct kline lines[KL_MAX];
 static int nlines;
+/* The stage the chain is built for, and the line of its first new key (-1). */
+static int first_new, n_new;
+
+/* What the last step added: keys not shown before the selected stage last
+ * changed are marked new (live, a released flight's keys arrive while the
+ * next stage is already selected: they are what that step added). A key is
+ * its name and generation, kept as a hash. */
+static uint64_t base[KE_MAX], shown[KE_MAX];
+static int nbase, nshown;
+
+static uint64_t kent_hash(const struct kent *x)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (const char *c = x->name; *c; c++)
+		h = (h ^ (uint8_t)*c) * 1099511628211ull;
+	return (h ^ (uint64_t)(x->gen + 1)) * 1099511628211ull;
+}
+
+static bool in_base(uint64_t h)
+{
+	for (int i = 0; i < nbase; i++)
+		if (base[i] == h)
+			return true;
+	return false;
+}
 
 /* Append a display line. */
 static void line(int indent, attr_t a, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -175,7 +201,7 @@ static void text(int indent, int width, const char *s)
 }
 
 /* One key: name, owners, stage, derivation, the calc line, value wrapped at width. */
-static void key_lines(struct ui *u, const struct kent *x, int width)
+static void key_lines(struct ui *u, const struct kent *x, int width, bool fresh)
 {
 	char owners[64] = "", name[120], stage[24] = "";
 	const struct event *e = NULL;
@@ -205,14 +231,23 @@ static void key_lines(struct ui *u, const struct kent *x, int width)
 		snprintf(name, sizeof name, "%s", x->name);
 	if (e->u.key.stage_no)
 		snprintf(stage, sizeof stage, "  stage %u", (unsigned)e->u.key.stage_no);
-	line(1, A_BOLD, "%s %s  [%s]%s", glyph(u, G_BULLET), name, owners[0] ? owners : "?", stage);
+	if (fresh) {
+		/* what this step added: marked until the next step */
+		if (first_new < 0)
+			first_new = nlines;
+		n_new++;
+		line(1, draw_attr(u, R_CURRENT) | A_BOLD, "%s %s  [%s]%s  new", glyph(u, G_BULLET), name,
+		     owners[0] ? owners : "?", stage);
+	} else {
+		line(1, A_BOLD, "%s %s  [%s]%s", glyph(u, G_BULLET), name, owners[0] ? owners : "?", stage);
+	}
 	if (differ)
 		line(3, draw_attr(u, R_WARN), "client and server values DIFFER");
 	if (e->u.key.derivation) {
 		char d[600];
 
 		snprintf(d, sizeof d, "= %s", e->u.key.derivation);
-		text(3, width, d);
+		text_attr(3, width, A_NORMAL, d); /* the formula: the teaching text, not dim */
 	}
 	if (e->u.key.calc) {
 		/* the command that recomputes the value below, from values above */
@@ -261,6 +296,11 @@ static void build(struct ui *u, int width)
 
 	collect(u, st ? st->number : 0);
 	nlines = 0;
+	first_new = -1;
+	n_new = 0;
+	nshown = 0;
+	for (int k = 0; k < nke; k++)
+		shown[nshown++] = kent_hash(&ke[k]);
 	line(0, A_DIM, "%s key schedule as of stage %u", f && f->version == 0x0303 ? "TLS 1.2" : f && f->version == 0x0304 ? "TLS 1.3" : "TLS",
 	     st ? (unsigned)st->number : 0u);
 	for (int k = 0; k < nke; k++)
@@ -303,7 +343,7 @@ static void build(struct ui *u, int width)
 					 (int)(strstr(ke[k].name, "_public_key") - ke[k].name), ke[k].name);
 				line(1, draw_attr(u, R_DIM), "%s %s  (not exported by wolfSSL)", glyph(u, G_CIRCLE), priv);
 			}
-			key_lines(u, &ke[k], width);
+			key_lines(u, &ke[k], width, !in_base(kent_hash(&ke[k])));
 			any = true;
 		}
 		if (!any)
@@ -321,10 +361,28 @@ static void keys_draw(struct ui *u, struct pane *p)
 		draw_fmt(w, 1, 2, p->w - 4, A_BOLD, "%s An eavesdropper has no keys (e: insider view).", glyph(u, G_LOCK));
 		return;
 	}
+	static uint32_t shown_stage = UINT32_MAX, shown_conn;
+	static int shown_new;
+	uint32_t stage = u->nstages ? u->stages[u->sel_stage].number : 0;
+
+	if (stage != shown_stage || u->conn != shown_conn) {
+		/* a step: what was on screen until now is the base */
+		memcpy(base, shown, sizeof(uint64_t) * (size_t)nshown);
+		nbase = u->conn == shown_conn ? nshown : 0;
+		shown_new = 0;
+	}
 	build(u, p->w - 2);
 	p->nrows = nlines;
 	if (p->cur < 0)
 		p->cur = 0;
+	if (n_new > shown_new) {
+		/* a new step, or the step's keys arriving (live): its first new
+		 * key at the top of the pane */
+		p->top = p->cur = first_new;
+	}
+	shown_stage = stage;
+	shown_conn = u->conn;
+	shown_new = n_new;
 	top = pane_scroll(p, ih);
 	for (int i = 0; i < ih && top + i < nlines; i++)
 		draw_str(w, 1 + i, 1 + lines[top + i].indent, p->w - 3 - lines[top + i].indent, lines[top + i].text,

@@ -432,6 +432,16 @@ static void ladder_draw(struct ui *u, struct pane *p)
 		draw_row(u, p, 2 + i, &rows[top + i], top + i == p->cur);
 }
 
+/* Not on screen: the stage picked with n/p still selects its record. */
+static void ladder_undrawn(struct ui *u, struct pane *p)
+{
+	int n = build(u);
+
+	p->nrows = n;
+	sync_cursor(u, p, n);
+	select_row(u, p, n);
+}
+
 /* Movement moves the selection. */
 static bool ladder_key(struct ui *u, struct pane *p, int ch)
 {
@@ -477,4 +487,5 @@ const struct pane_ops pane_ladder = {
 	.draw = ladder_draw,
 	.key = ladder_key,
 	.click = ladder_click,
+	.undrawn = ladder_undrawn,
 };

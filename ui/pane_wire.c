@@ -14,11 +14,14 @@ static int bytes_per_line(struct pane *p)
 {
 	int inner = p->w - 2;
 
-	/* "0000 " then "xx " per byte then one ASCII column per byte */
-	if (inner >= 5 + 16 * 4)
-		return 16;
-	if (inner >= 5 + 8 * 4)
-		return 8;
+	/* "0000 " then "xx " per byte then one ASCII column per byte: as many
+	 * as the width holds, so a wide Wire (bytes layout, zoomed, 200
+	 * columns) shows more of a record at once */
+	static const int widths[] = { 48, 32, 24, 16, 8 };
+
+	for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++)
+		if (inner >= 5 + widths[i] * 4)
+			return widths[i];
 	return 4;
 }
 

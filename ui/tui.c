@@ -202,19 +202,25 @@ void ui_restart(struct ui *u)
 
 /* ---- layout and drawing ---- */
 
-/* Create the pane windows for the current size (or the zoomed pane). */
+/* Create the pane windows for the current size and layout (or the zoomed
+ * pane alone). */
 static void layout(struct ui *u)
 {
-	int H = u->rows - 2, W = u->cols, L = W * 2 / 5;
-	int lh = H * 11 / 20, dh = H * 3 / 10, wh = H * 38 / 100;
-	int geo[NPANES][4] = {
-		[PANE_LADDER] = { 1, 0, lh, L },
-		[PANE_EXPLAIN] = { 1 + lh, 0, H - lh, L },
-		[PANE_DECODED] = { 1, L, dh, W - L },
-		[PANE_WIRE] = { 1 + dh, L, wh, W - L },
-		[PANE_KEYS] = { 1 + dh + wh, L, H - dh - wh, W - L },
-	};
+	int H = u->rows - 2, W = u->cols;
+	int geo[NPANES][4];
 
+	layout_geometry(&u->lay, 1, H, W, geo);
+	if (!layout_focusable(&u->lay, u->focus)) {
+		/* the focus was on a pane this layout does not show */
+		for (int i = 0; i < NPANES; i++)
+			if (layout_focusable(&u->lay, (u->focus + i) % NPANES)) {
+				u->focus = (u->focus + i) % NPANES;
+				break;
+			}
+	}
+	layout_focus(&u->lay, u->focus);
+	layout_geometry(&u->lay, 1, H, W, geo);
+	u->relayout = false;
 	for (int i = 0; i < NPANES; i++) {
 		struct pane *p = &u->panes[i];
 
@@ -225,6 +231,8 @@ static void layout(struct ui *u)
 			continue;
 		if (u->zoom >= 0 && u->zoom != i)
 			continue;
+		if (u->zoom != i && geo[i][2] < 3)
+			continue; /* not in this layout, hidden, or shares its place */
 		if (u->zoom == i) {
 			p->y = 1, p->x = 0, p->h = H, p->w = W;
 		} else {
@@ -293,8 +301,9 @@ static void draw_status(struct ui *u)
 			 f->suite_name ? f->suite_name : "-", f->group_name ? f->group_name : "");
 	else
 		snprintf(proto, sizeof proto, "TLS ? -");
-	snprintf(line, sizeof line, " tlsviz | %s | %s%s | %s | %s | %s %s %s ", mode,
-		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper", scen, stage, proto,
+	snprintf(line, sizeof line, " tlsviz | %s | %s%s%s%s | %s | %s | %s %s %s ", mode,
+		 u->view == VIEW_INSIDER ? "insider" : "eavesdropper", u->lay.cur == LAYOUT_FULL ? "" : " | layout ",
+		 u->lay.cur == LAYOUT_FULL ? "" : layout_name(u->lay.cur), scen, stage, proto,
 		 st->mode ? st->mode : "", st->source ? st->source : "", st->device ? st->device : "");
 	attron(a);
 	mvhline(0, 0, ' ', u->cols);
@@ -435,6 +444,9 @@ static void draw_all(struct ui *u)
 	draw_status(u);
 	draw_bottom(u);
 	wnoutrefresh(stdscr);
+	/* first the panes whose decisions the others show, drawn or not */
+	if (!u->panes[PANE_LADDER].win && u->panes[PANE_LADDER].ops->undrawn)
+		u->panes[PANE_LADDER].ops->undrawn(u, &u->panes[PANE_LADDER]);
 	for (int i = 0; i < NPANES; i++) {
 		struct pane *p = &u->panes[i];
 
@@ -529,6 +541,7 @@ static void mouse_key(struct ui *u)
 /* Dispatch one key. */
 static void handle_key(struct ui *u, int ch)
 {
+	u->lay_msg[0] = '\0'; /* said until now */
 	u->redraw = true;
 	if (ch == KEY_RESIZE) {
 		getmaxyx(stdscr, u->rows, u->cols);
@@ -588,7 +601,7 @@ static void handle_key(struct ui *u, int ch)
 			int zoom = u->zoom;
 
 			k->handler(u, ch);
-			if (u->zoom != zoom)
+			if (u->zoom != zoom || u->relayout)
 				layout(u);
 			return;
 		}
@@ -631,7 +644,8 @@ static void engine_pump(struct ui *u)
 		if (rc < 0)
 			ui_message(u, "engine: %s", err_msg()[0] ? err_msg() : err_name(rc));
 		else
-			ui_message(u, "finished -- p/b: look back, r: new session, s: save, ?: help, q: quit");
+			ui_message(u, "%s%sfinished -- p/b: look back, r: new session, s: save, ?: help, q: quit",
+				   u->lay_msg, u->lay_msg[0] ? "; " : ""); /* until the first key */
 	}
 	engine_status(u->eng, &u->st);
 	{
@@ -697,6 +711,8 @@ static int run(struct ui *u)
 		return u->exit_code;
 	}
 	u->redraw = true;
+	if (u->lay_msg[0])
+		ui_message(u, "%s", u->lay_msg);
 
 	unsigned ticks = 0;
 	uint64_t last_draw = 0, key_t0 = 0;
@@ -769,6 +785,10 @@ int tui_run(const struct tui_opts *o)
 	u->facts_ev = u->held_begin = SIZE_MAX;
 	u->zoom = -1;
 	u->view = o->eavesdropper ? VIEW_EAVESDROPPER : VIEW_INSIDER;
+	layout_defaults(&u->lay);
+	(void)layout_load(&u->lay, u->lay_msg, sizeof u->lay_msg); /* a bad line: said once started */
+	if (o->layout >= 0 && o->layout < LAYOUT_N)
+		u->lay.cur = (enum layout_id)o->layout;
 	hist_init_sink(u);
 	g_stop = 0;
 	rc = run(u);

@@ -12,6 +12,7 @@ struct tui_opts {
 	bool ascii;    /* force ASCII line drawing */
 	bool no_color;
 	bool eavesdropper; /* start in the eavesdropper view (--view eavesdropper) */
+	int layout;        /* --layout: tui_layout_by_name's value, or -1 for the saved one */
 };
 
 /* Run the interactive visualizer until the user quits; restores the terminal
@@ -27,6 +28,11 @@ struct tui_key {
 	const char *help;  /* one line */
 	void (*handler)(struct ui *u, int keycode);
 };
+
+/* The layout called name (full, presenter, bytes) for tui_opts.layout, or -1. */
+int tui_layout_by_name(const char *name);
+/* The layout names, "full, presenter, bytes". */
+const char *tui_layout_names(void);
 
 /* The binding table, terminated by an entry with name == NULL. */
 const struct tui_key *tui_keys(void);

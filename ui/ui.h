@@ -107,6 +107,9 @@ struct pane_ops {
 	void (*resize)(struct ui *u, struct pane *p);
 	/* A mouse click at (y, x) inside the border. */
 	void (*click)(struct ui *u, struct pane *p, int y, int x);
+	/* Not drawn (zoomed away, hidden, not in the layout): keep what it
+	 * decides for the others (the Stages cursor picks the record shown). */
+	void (*undrawn)(struct ui *u, struct pane *p);
 };
 
 struct pane {
@@ -121,6 +124,40 @@ struct pane {
 extern const struct pane_ops pane_ladder, pane_wire, pane_decoded, pane_keys, pane_explain;
 
 enum { PANE_LADDER = 0, PANE_DECODED, PANE_WIRE, PANE_KEYS, PANE_EXPLAIN, NPANES };
+
+/* ---- layout.c: the arrangements of the panes (v cycles them) ---- */
+enum layout_id { LAYOUT_FULL = 0, LAYOUT_PRESENTER, LAYOUT_BYTES, LAYOUT_N };
+
+/* The user's layout choices; saved, so they survive restarts. */
+struct layout_state {
+	enum layout_id cur;
+	int weight[LAYOUT_N][NPANES];  /* share of each pane in its group */
+	int gweight[LAYOUT_N][2];      /* share of each group */
+	bool hidden[LAYOUT_N][NPANES]; /* hidden with x */
+	int slot;                      /* presenter: the pane its shared place shows */
+};
+
+const char *layout_name(enum layout_id l);
+const char *layout_help(enum layout_id l);
+/* The layout called name, or -1. */
+int layout_by_name(const char *name);
+void layout_defaults(struct layout_state *ls);
+/* The outer rectangle {y, x, h, w} of each pane in the body below row y0
+ * (H rows, W columns); h = 0 for a pane not shown. */
+void layout_geometry(const struct layout_state *ls, int y0, int H, int W, int geo[NPANES][4]);
+/* Whether pane p is in the current layout and not hidden (tab reaches it). */
+bool layout_focusable(const struct layout_state *ls, int p);
+/* Pane p got the focus (presenter: it takes the shared place). */
+void layout_focus(struct layout_state *ls, int p);
+/* Grow (delta > 0) or shrink pane p by delta per cent; false at a limit. */
+bool layout_resize(struct layout_state *ls, int p, int delta);
+/* Hide pane p (never the last one shown); false if not. */
+bool layout_hide(struct layout_state *ls, int p);
+void layout_show_all(struct layout_state *ls);
+/* Read / write $XDG_CONFIG_HOME/tlsviz/tui.conf (~/.config/...). A missing
+ * file is no error; a bad line or a failed write returns -1 with msg set. */
+int layout_load(struct layout_state *ls, char *msg, size_t cap);
+int layout_save(const struct layout_state *ls, char *msg, size_t cap);
 
 struct ui {
 	struct tui_opts opts;
@@ -185,6 +222,9 @@ struct ui {
 	int exit_code;
 	int focus;
 	int zoom;           /* pane index, -1 none */
+	struct layout_state lay;
+	bool relayout;      /* the layout changed: make the windows again */
+	char lay_msg[400];  /* what was wrong with the saved layout, said once started */
 	bool help;
 	int help_top;
 	bool picker;
