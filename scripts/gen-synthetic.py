@@ -12,7 +12,8 @@ inner ClientHello (ECH_SECRET in the key log is random too).
 
 Usage: /usr/bin/python3 scripts/gen-synthetic.py OUTDIR [NAME...]
 Names: tls13-ech-retry, tls13-certcomp-zlib, tls13-certcomp-brotli,
-tls13-certcomp-zstd, tls13-ech-hrr (default: all). Needs python3-cryptography
+tls13-certcomp-zstd, tls13-ech-hrr (default: all), tls13-hostile-text (markup
+in the server name and the HTTP body; made by the report test, not shipped). Needs python3-cryptography
 and the brotli and zstd command-line tools (scripts/install-deps.sh).
 """
 import datetime
@@ -219,7 +220,14 @@ class Session:
         self.flights.append((d, data))
 
 
-def tls13(name, sni, alg, ech_public=None, app=True):
+HELLO = b"HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\nhello from tlsviz\n"
+# markup in every place a capture carries text: a report must show it, never run it
+HOSTILE_SNI = b"<script>alert('sni')</script>.example"
+HOSTILE_BODY = (b"HTTP/1.0 200 ok\r\nContent-type: text/html\r\n\r\n"
+                b"<script>alert('body')</script><img src=x onerror=alert(1)>&amp;\x00\x1b[31m\n")
+
+
+def tls13(name, sni, alg, ech_public=None, app=True, body=HELLO):
     """A full handshake; with ech_public, an outer ClientHello whose ECH the server rejects."""
     s = Session()
     crandom, srandom, sid = os.urandom(32), os.urandom(32), os.urandom(32)
@@ -279,7 +287,7 @@ def tls13(name, sni, alg, ech_public=None, app=True):
     if app:
         ca_p, sa_p = Protect(c_ap), Protect(s_ap)
         s.send(0, ca_p.seal(23, b"GET /hello.txt HTTP/1.1\r\nHost: %s\r\n\r\n" % sni))
-        s.send(1, sa_p.seal(23, b"HTTP/1.0 200 ok\r\nContent-type: text/plain\r\n\r\nhello from tlsviz\n") +
+        s.send(1, sa_p.seal(23, body) +
                sa_p.seal(21, b"\x01\x00"))
         s.send(0, ca_p.seal(21, b"\x01\x00"))
     return s
@@ -371,13 +379,15 @@ CAPTURES = {
     "tls13-certcomp-brotli": (50102, lambda: tls13("tls13-certcomp-brotli", b"localhost", "brotli")),
     "tls13-certcomp-zstd": (50103, lambda: tls13("tls13-certcomp-zstd", b"localhost", "zstd")),
     "tls13-ech-hrr": (50104, lambda: ech_hrr("tls13-ech-hrr")),
+    # not shipped: tests/e2e/test_report.sh makes it to check escaping
+    "tls13-hostile-text": (50105, lambda: tls13("tls13-hostile-text", HOSTILE_SNI, None, body=HOSTILE_BODY)),
 }
 
 
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    outdir, names = sys.argv[1], sys.argv[2:] or list(CAPTURES)
+    outdir, names = sys.argv[1], sys.argv[2:] or [n for n in CAPTURES if n != "tls13-hostile-text"]
     t0 = 1_764_633_600_000_000  # 2025-12-02 00:00 UTC, in microseconds
     for name in names:
         port, build = CAPTURES[name]

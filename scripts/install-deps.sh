@@ -15,6 +15,8 @@ PKGS=(
   python3 python3-cryptography brotli zstd
   # bench/aead_speed.c measures OpenSSL's AEAD speed too (the hardware limit)
   libssl-dev
+  # the HTML report, rendered in a real browser and validated (tests/e2e/test_report.sh)
+  chromium tidy python3-pil
   # hardening (fuzzers, sanitizer runtimes, leak checks)
   clang libclang-rt-14-dev valgrind
 )

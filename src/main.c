@@ -25,7 +25,7 @@
 /* Exit codes, documented in tlsviz(1). */
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
-enum cmd_id { CMD_LIVE = 1, CMD_REPLAY = 2, CMD_RECORD = 4, CMD_SERVE = 8, CMD_CALC = 16 };
+enum cmd_id { CMD_LIVE = 1, CMD_REPLAY = 2, CMD_RECORD = 4, CMD_SERVE = 8, CMD_CALC = 16, CMD_REPORT = 32 };
 #define CMD_LIVE_LIKE (CMD_LIVE | CMD_RECORD)
 #define CMD_SERVER (CMD_LIVE | CMD_RECORD | CMD_SERVE) /* options of our server */
 #define CMD_VIEWS (CMD_LIVE | CMD_REPLAY | CMD_SERVE)  /* commands that show events */
@@ -36,7 +36,7 @@ enum opt_id {
 	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
 	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
 	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT, OPT_VIEW,
-	OPT_LAYOUT,
+	OPT_LAYOUT, OPT_REPORT, OPT_OUTPUT = 'o',
 };
 
 struct opt {
@@ -60,7 +60,7 @@ static const struct opt opts[] = {
 	  .help = "with --batch text: one line per TCP packet too" },
 	{ .name = "hex", .id = OPT_HEX, .cmds = CMD_VIEWS,
 	  .help = "with --batch text: hex dump of every record as on the wire" },
-	{ .name = "view", .id = OPT_VIEW, .arg = "insider|eavesdropper", .cmds = CMD_VIEWS,
+	{ .name = "view", .id = OPT_VIEW, .arg = "insider|eavesdropper", .cmds = CMD_VIEWS | CMD_REPORT,
 	  .help = "insider (default: keys and plaintext) or eavesdropper (only what the wire shows); TUI: e toggles" },
 	{ .name = "scenario", .id = OPT_SCENARIO, .arg = "NAME", .cmds = CMD_LIVE_LIKE,
 	  .help = "workshop scenario: tls13 (default), tls12, hrr, resumption, mtls, keyupdate, untrusted, "
@@ -89,13 +89,13 @@ static const struct opt opts[] = {
 	  .help = "request path of the GET (default /)" },
 	{ .name = "body-bytes", .id = OPT_BODY_BYTES, .arg = "N", .cmds = CMD_LIVE_LIKE,
 	  .help = "response body size in bytes (default: a small HTML page)" },
-	{ .name = "keylog", .id = OPT_KEYLOG, .arg = "FILE", .cmds = CMD_LIVE | CMD_REPLAY | CMD_RECORD | CMD_SERVE,
-	  .help = "live, serve: write an NSS key log (0600); replay: read one" },
+	{ .name = "keylog", .id = OPT_KEYLOG, .arg = "FILE", .cmds = CMD_LIVE | CMD_REPLAY | CMD_RECORD | CMD_SERVE | CMD_REPORT,
+	  .help = "live, serve: write an NSS key log (0600); replay, report: read one" },
 	{ .name = "capture", .id = OPT_CAPTURE, .arg = "MODE", .cmds = CMD_SERVER,
 	  .help = "capture source: auto (default), pcap, netns or tap" },
 	{ .name = "step", .id = OPT_STEP, .cmds = CMD_LIVE,
 	  .help = "with --batch: wait for Enter on stdin before each flight" },
-	{ .name = "rsa-key", .id = OPT_RSA_KEY, .arg = "FILE", .cmds = CMD_REPLAY,
+	{ .name = "rsa-key", .id = OPT_RSA_KEY, .arg = "FILE", .cmds = CMD_REPLAY | CMD_REPORT,
 	  .help = "server RSA private key (PEM or DER) to decrypt static-RSA sessions" },
 	{ .name = "export-plaintext", .id = OPT_EXPORT, .arg = "DIR", .cmds = CMD_REPLAY,
 	  .help = "write each connection's decrypted streams to DIR/conn<N>-<dir>.bin" },
@@ -103,6 +103,10 @@ static const struct opt opts[] = {
 	  .help = "capture file to write (record: required; live: with --batch, the session just shown)" },
 	{ .name = "format", .id = OPT_FORMAT, .arg = "FMT", .cmds = CMD_LIVE_LIKE,
 	  .help = "pcapng (default; keys in a Decryption Secrets Block) or pcap (+ FILE.keys)" },
+	{ .name = "output", .id = OPT_OUTPUT, .arg = "FILE", .cmds = CMD_REPORT,
+	  .help = "the HTML page to write (0600: an insider report holds keys)" },
+	{ .name = "report", .id = OPT_REPORT, .arg = "FILE", .cmds = CMD_LIVE,
+	  .help = "also write the session as a self-contained HTML page (as tlsviz report does)" },
 	{ .name = "ascii", .id = OPT_ASCII, .cmds = CMD_VIEWS,
 	  .help = "TUI: ASCII line drawing" },
 	{ .name = "no-color", .id = OPT_NO_COLOR, .cmds = CMD_VIEWS,
@@ -126,13 +130,14 @@ struct args {
 	struct engine_opts eo;
 	bool batch, json, step, packets, hex, ascii, no_color, eavesdropper;
 	int layout; /* --layout, or -1 */
-	const char *write, *format, *keylog;
+	const char *write, *format, *keylog, *output, *report;
 };
 
 static int cmd_live(struct args *a);
 static int cmd_replay(struct args *a);
 static int cmd_record(struct args *a);
 static int cmd_serve(struct args *a);
+static int cmd_report(struct args *a);
 
 /* Subcommands; the first is the default. */
 static const struct cmd cmds[] = {
@@ -144,6 +149,8 @@ static const struct cmd cmds[] = {
 	  .help = "run the live session headless and write the capture with its keys" },
 	{ .name = "serve", .id = CMD_SERVE, .usage = "[--port N]", .run = cmd_serve,
 	  .help = "the wolfSSL server alone on 127.0.0.1, for curl, openssl s_client or a browser" },
+	{ .name = "report", .id = CMD_REPORT, .usage = "FILE -o OUT.html", .run = cmd_report,
+	  .help = "a capture as one HTML page: diagram, annotated bytes, the story, the key schedule" },
 	/* calc has its own operations and options (src/calc): main hands it argv */
 	{ .name = "calc", .id = CMD_CALC, .usage = "OP ARGS...",
 	  .help = "recompute one key, secret or record from hex inputs (tlsviz calc --help)" },
@@ -352,6 +359,8 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 	case OPT_RSA_KEY: a->eo.rsa_key = val; break;
 	case OPT_EXPORT: a->eo.export_dir = val; break;
 	case OPT_WRITE: a->write = val; break;
+	case OPT_OUTPUT: a->output = val; break;
+	case OPT_REPORT: a->report = val; break;
 	case OPT_FORMAT:
 		if (strcmp(val, "pcapng") && strcmp(val, "pcap"))
 			return usage_error("--format: '%s' is not pcapng or pcap", val);
@@ -524,6 +533,41 @@ static int finish_view(struct sink *view, int rc)
 	return rc;
 }
 
+/* An HTML report sink writing path (through the eavesdropper projection
+ * with --view eavesdropper); *inner gets the page view itself. */
+static struct sink *make_report(struct args *a, const char *path, const char *title, struct sink **inner)
+{
+	struct html_opts ho = { .title = title, .eavesdropper = a->eavesdropper };
+	struct sink *h = view_html_new(path, &ho), *eve;
+
+	*inner = h;
+	if (!h || !a->eavesdropper)
+		return h;
+	eve = eve_sink_new(h);
+	if (!eve)
+		view_close(h);
+	return eve;
+}
+
+/* Write the report (at close) and fold its status into rc; no page when the
+ * input could not be used at all (rc 2). */
+static int finish_report(struct sink *top, struct sink *inner, const char *path, int rc)
+{
+	if (top != inner)
+		eve_sink_free(top);
+	if (rc == EXIT_USAGE) {
+		view_html_cancel(inner);
+		view_close(inner);
+		return rc;
+	}
+	if (view_close(inner) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err_msg());
+		return rc == EXIT_OK ? EXIT_FAILED : rc;
+	}
+	fprintf(stderr, "%s: wrote %s\n", prog, path);
+	return rc;
+}
+
 static int run_tui(struct args *a)
 {
 #ifdef TLSVIZ_HAVE_UI
@@ -545,7 +589,9 @@ static int run_tui(struct args *a)
 
 static int cmd_live(struct args *a)
 {
-	struct sink *view;
+	struct sink *view, *rep = NULL, *rep_inner = NULL;
+	struct sink_tee tee;
+	int rc;
 
 	a->eo.mode = ENGINE_LIVE;
 	a->eo.keylog_out = a->keylog;
@@ -553,12 +599,52 @@ static int cmd_live(struct args *a)
 		return usage_error("live: -w needs --batch (in the TUI, s saves the capture)");
 	if (a->write && output_path_check(a->write, "-w") < 0)
 		return engine_error(NULL);
-	if (!a->batch)
+	if (a->report && output_path_check(a->report, "--report") < 0)
+		return engine_error(NULL);
+	if (!a->batch && !a->report)
 		return run_tui(a);
+	if (a->report) {
+		rep = make_report(a, a->report, "live session", &rep_inner);
+		if (!rep)
+			return engine_error("report");
+	}
+	if (!a->batch) { /* --report alone: the session runs headless, as record does */
+		a->step = false;
+		return finish_report(rep, rep_inner, a->report, run_headless(a, rep));
+	}
 	view = make_view(a);
-	if (!view)
-		return engine_error("output");
-	return finish_view(view, run_headless(a, view));
+	if (!view) {
+		rc = engine_error("output");
+		return rep ? finish_report(rep, rep_inner, a->report, rc) : rc;
+	}
+	sink_tee_init(&tee);
+	if (sink_tee_add(&tee, view) < 0 || (rep && sink_tee_add(&tee, rep) < 0))
+		rc = engine_error("output");
+	else
+		rc = run_headless(a, &tee.base);
+	rc = finish_view(view, rc);
+	return rep ? finish_report(rep, rep_inner, a->report, rc) : rc;
+}
+
+static int cmd_report(struct args *a)
+{
+	struct sink *rep, *inner;
+	const char *base;
+
+	a->eo.mode = ENGINE_REPLAY;
+	a->eo.keylog_in = a->keylog;
+	if (!a->eo.file)
+		return usage_error("report needs a capture FILE");
+	if (!a->output)
+		return usage_error("report needs -o OUT.html");
+	if (output_path_check(a->output, "-o") < 0)
+		return engine_error(NULL);
+	a->eo.read_ahead = true; /* each stage's total is known when the page is written */
+	base = strrchr(a->eo.file, '/');
+	rep = make_report(a, a->output, base ? base + 1 : a->eo.file, &inner);
+	if (!rep)
+		return engine_error("report");
+	return finish_report(rep, inner, a->output, run_headless(a, rep));
 }
 
 static int cmd_replay(struct args *a)
@@ -662,7 +748,7 @@ int main(int argc, char **argv)
 		rc = parse_args(cargc, cargv, &a, &first);
 		if (rc)
 			return rc;
-		if (a.cmd->id == CMD_REPLAY && first < cargc)
+		if ((a.cmd->id == CMD_REPLAY || a.cmd->id == CMD_REPORT) && first < cargc)
 			a.eo.file = cargv[first++];
 		if (first < cargc)
 			return usage_error("unexpected argument '%s'", cargv[first]);

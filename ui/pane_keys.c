@@ -150,6 +150,8 @@ static uint64_t kent_hash(const struct kent *x)
 
 static bool in_base(uint64_t h)
 {
+	if (nbase < 0)
+		return true; /* a jump, not a step: nothing is marked */
 	for (int i = 0; i < nbase; i++)
 		if (base[i] == h)
 			return true;
@@ -365,13 +367,22 @@ static void keys_draw(struct ui *u, struct pane *p)
 	static int shown_new;
 	uint32_t stage = u->nstages ? u->stages[u->sel_stage].number : 0;
 
+	bool jump = false;
+
 	if (stage != shown_stage || u->conn != shown_conn) {
-		/* a step: what was on screen until now is the base */
+		/* one step forward: what was on screen until now is the base;
+		 * a jump (G, back, another connection, the first draw) marks nothing */
+		jump = u->conn != shown_conn || shown_stage == UINT32_MAX || stage != shown_stage + 1;
 		memcpy(base, shown, sizeof(uint64_t) * (size_t)nshown);
-		nbase = u->conn == shown_conn ? nshown : 0;
+		nbase = jump ? -1 : nshown;
 		shown_new = 0;
 	}
 	build(u, p->w - 2);
+	if (jump) {
+		/* keys arriving later (live) are new against what is shown now */
+		memcpy(base, shown, sizeof(uint64_t) * (size_t)nshown);
+		nbase = nshown;
+	}
 	p->nrows = nlines;
 	if (p->cur < 0)
 		p->cur = 0;

@@ -19,6 +19,16 @@ struct sink *view_json_new(FILE *out);
 /* A sink writing each connection's decrypted application data per direction
  * to DIR/conn<N>-<c2s|s2c>.bin (files created 0600). */
 struct sink *view_export_new(const char *dir);
+struct html_opts {
+	const char *title;  /* what the report is of: the capture's name, "live session" */
+	bool eavesdropper;  /* the events come through the eavesdropper projection */
+};
+/* A sink collecting the session; view_close writes it as one self-contained
+ * HTML page to path (a temporary name renamed into place, mode 0600). */
+struct sink *view_html_new(const char *path, const struct html_opts *o);
+/* Nothing to report (the input could not be used): view_close then writes
+ * no page. */
+void view_html_cancel(struct sink *s);
 /* Flush and free a view made by one of the above; returns 0 or ERR_IO. */
 int view_close(struct sink *s);
 
