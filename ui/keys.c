@@ -197,8 +197,9 @@ static void key_help(struct ui *u, int ch)
 	u->help_top = 0;
 }
 
-/* s: save the capture with its keys, to a path the user confirms: the
- * current directory, or $TMPDIR (/tmp) when that is not writable. */
+/* s: save the capture with its keys; R: an HTML report of the connection.
+ * To a path the user confirms: in the current directory, or $TMPDIR (/tmp)
+ * when that is not writable. */
 static void key_save(struct ui *u, int ch)
 {
 	char name[64];
@@ -207,16 +208,15 @@ static void key_save(struct ui *u, int ch)
 	time_t now = time(NULL);
 	struct tm tm;
 
-	(void)ch;
-	if (!u->eng) {
+	if (!u->eng && ch == 's') {
 		ui_message(u, "nothing to save");
 		return;
 	}
 	if (access(".", W_OK) != 0)
 		dir = tmp && *tmp ? tmp : "/tmp";
 	localtime_r(&now, &tm);
-	strftime(name, sizeof name, "tlsviz-%Y%m%d-%H%M%S.pcapng", &tm);
-	u->prompt = PROMPT_SAVE;
+	strftime(name, sizeof name, ch == 'R' ? "tlsviz-%Y%m%d-%H%M%S.html" : "tlsviz-%Y%m%d-%H%M%S.pcapng", &tm);
+	u->prompt = ch == 'R' ? PROMPT_REPORT : PROMPT_SAVE;
 	u->input_len = (size_t)snprintf(u->input, sizeof u->input, "%s/%s", dir, name);
 	if (u->input_len >= sizeof u->input)
 		u->input_len = sizeof u->input - 1;
@@ -296,6 +296,7 @@ static const struct tui_key table[] = {
 	{ .keycode = 'C', .name = "C", .help = "pick a connection (capture with several)", .handler = key_conn },
 	{ .keycode = 'S', .name = "S", .help = "pick a scenario (hrr, tamper, ...): restarts the session", .handler = key_scenario },
 	{ .keycode = 's', .name = "s", .help = "save the capture (pcapng with keys)", .handler = key_save },
+	{ .keycode = 'R', .name = "R", .help = "save an HTML report of the connection, as the view shows it", .handler = key_save },
 	{ .keycode = 'L', .name = "L", .help = "load a key log file", .handler = key_keylog },
 	{ .keycode = '?', .name = "?", .help = "this help", .handler = key_help },
 	{ .keycode = 'q', .name = "q", .help = "quit", .handler = key_quit },

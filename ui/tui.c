@@ -323,6 +323,7 @@ static void draw_bottom(struct ui *u)
 		draw_fmt(stdscr, y, 0, u->cols - 1, A_BOLD, "%s%s_",
 			 u->prompt == PROMPT_SEARCH ? "search (hex or text): "
 			 : u->prompt == PROMPT_SAVE ? "save capture with keys as (enter: save, esc: cancel): "
+			 : u->prompt == PROMPT_REPORT ? "save an HTML report of this connection as (enter: save, esc: cancel): "
 						    : "key log file: ",
 			 u->input);
 		return;
@@ -483,6 +484,8 @@ static void prompt_key(struct ui *u, int ch)
 			return;
 		if (k == PROMPT_SEARCH) {
 			ui_search(u, u->input);
+		} else if (k == PROMPT_REPORT) {
+			ui_save_report(u, u->input);
 		} else if (!u->eng) {
 			ui_message(u, "no engine");
 		} else if (k == PROMPT_SAVE) {
@@ -507,6 +510,11 @@ static void prompt_key(struct ui *u, int ch)
 					   u->opts.engine.mode == ENGINE_REPLAY ? " (r re-reads the capture with it)" : "");
 			}
 		}
+		return;
+	}
+	if (ch == 21) { /* C-u: clear the line (the suggested path, say) */
+		u->input_len = 0;
+		u->input[0] = '\0';
 		return;
 	}
 	if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && u->input_len) {

@@ -91,7 +91,7 @@ struct stage {
 	size_t ev_final;   /* history index of the final EV_STAGE, or SIZE_MAX */
 };
 
-enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_KEYLOG, PROMPT_SAVE };
+enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_KEYLOG, PROMPT_SAVE, PROMPT_REPORT };
 
 struct ui;
 struct pane;
@@ -252,6 +252,11 @@ struct ui {
 	int rows, cols;
 	struct pane panes[NPANES];
 };
+
+/* ---- report.c ---- */
+/* Write the selected connection, as the current view shows it, as an HTML
+ * page to path (output/views.h's report); a message says how it went. */
+void ui_save_report(struct ui *u, const char *path);
 
 /* ---- history.c ---- */
 void hist_init_sink(struct ui *u);

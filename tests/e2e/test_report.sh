@@ -115,6 +115,26 @@ else
   fail "live --report: exit $rc ($(tail -1 "$T_TMP/live.err"))"
 fi
 
+## the TUI's R: the shown connection, as the view shows it
+need tmux
+trap 'tui_stop; rm -rf "$T_TMP"' EXIT
+if tui_start replay "$CAP/tls13-aes128gcm.pcapng" --keylog "$CAP/tls13-aes128gcm.keys"; then
+  wait_screen 20 'indexed 100 %' || fail "TUI replay: indexing did not finish"
+  tui_keys R; wait_screen 5 'save an HTML report' || fail "R: no prompt"
+  tui_keys C-u; tui_keys "$T_TMP/tui.html" Enter
+  wait_screen 10 "saved $T_TMP/tui.html" || fail "R: $(tui_bottom)"
+  tui_keys e R; wait_screen 5 'save an HTML report' && tui_keys C-u "$T_TMP/tui-eve.html" Enter
+  wait_screen 10 "saved $T_TMP/tui-eve.html .eavesdropper view" || fail "R in the eavesdropper view: $(tui_bottom)"
+  tui_stop
+  if tidy_ok "$T_TMP/tui.html" && render "$T_TMP/tui.html" tui && grep -q 'client_hello' "$T_TMP/tui.dom" &&
+     grep -qF "$(jq -r 'select(.type=="key") | .value' "$T_TMP/tls13-aes128gcm.json" | tail -1)" "$T_TMP/tui.dom" &&
+     ! grep -q 'GET /hello.txt\|Key schedule' "$T_TMP/tui-eve.html" && grep -q 'Eavesdropper view' "$T_TMP/tui-eve.html"; then
+    pass "TUI R: the connection's page with its keys; in the eavesdropper view, without"
+  else
+    fail "TUI R pages"
+  fi
+fi
+
 ## bad input: exit 2, one line, no file left behind
 "$TLSVIZ" report /nonexistent.pcapng -o "$T_TMP/n.html" 2> "$T_TMP/err"; rc=$?
 check "report of a missing file: exit 2, no page" test $rc -eq 2 -a ! -e "$T_TMP/n.html"
