@@ -1,6 +1,7 @@
 #!/bin/bash
 # tlsviz calc against implementations nobody here wrote: OpenSSL's KDFs
-# (openssl kdf HKDF, TLS13-KDF, TLS1-PRF) on random inputs, and Python's
+# (openssl kdf HKDF, TLS13-KDF, TLS1-PRF) on random inputs, openssl pkeyutl
+# -derive for X25519 and P-256/384/521, and Python's
 # cryptography for X25519, ECDH on the NIST curves and TLS records (AES-GCM,
 # AES-CCM, ChaCha20-Poly1305, AES-CBC + HMAC with and without encrypt_then_mac),
 # tampered records included. Exit codes and stdout as the man page says.
@@ -57,6 +58,30 @@ done
 # the default hash is SHA-256
 secret=$(rnd 32)
 calc_is "no --hash is sha256" "$("$TLSVIZ" calc hkdf-extract 00 "$secret" --hash sha256)" hkdf-extract 00 "$secret"
+
+# ---- key exchange against openssl pkeyutl -derive ----
+# pkey_field PEM priv|pub: a key's raw bytes as openssl pkey -text prints them.
+pkey_field() {
+  openssl pkey -in "$1" -text -noout |
+    awk -v f="$2:" '$0 == f { on = 1; next } on && /^ / { printf "%s", $0; next } { on = 0 }' | tr -d ' :'
+}
+# pad HEX BYTES: strip leading zero bytes, then left-pad to BYTES (openssl
+# prints a NIST scalar with a 00 before a high bit, or shorter).
+pad() { local h=$1; while [ ${#h} -gt $(($2 * 2)) ] && [ "${h:0:2}" = 00 ]; do h=${h:2}; done; printf '%*s' $(($2 * 2)) "$h" | tr ' ' 0; }
+for spec in "X25519 x25519 32" "EC:P-256 secp256r1 32" "EC:P-384 secp384r1 48" "EC:P-521 secp521r1 66"; do
+  read -r alg group size <<< "$spec"
+  for i in 1 2 3; do
+    for who in a b; do
+      if [ "$alg" = X25519 ]; then openssl genpkey -algorithm X25519 -out "$T_TMP/$who.pem" 2>/dev/null
+      else openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:${alg#EC:}" -out "$T_TMP/$who.pem" 2>/dev/null; fi
+      openssl pkey -in "$T_TMP/$who.pem" -pubout -out "$T_TMP/$who.pub" 2>/dev/null
+    done
+    want=$(openssl pkeyutl -derive -inkey "$T_TMP/a.pem" -peerkey "$T_TMP/b.pub" | xxd -p -c 1000)
+    priv=$(pad "$(pkey_field "$T_TMP/a.pem" priv)" "$size")
+    calc_is "openssl pkeyutl -derive: $group $i" "$want" ecdh "$group" "$priv" "$(pkey_field "$T_TMP/b.pem" pub)"
+    calc_is "openssl pkey: the public key of $group $i" "$(pkey_field "$T_TMP/a.pem" pub)" public "$group" "$priv"
+  done
+done
 
 # ---- key exchange and records against Python's cryptography ----
 $PY "$TLSVIZ_SRC/tests/e2e/calc_oracle.py" 4 > "$T_TMP/cases" || fail "calc_oracle.py failed"
