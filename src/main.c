@@ -36,7 +36,7 @@ enum opt_id {
 	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
 	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
 	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT, OPT_VIEW,
-	OPT_LAYOUT, OPT_REPORT, OPT_OUTPUT = 'o',
+	OPT_LAYOUT, OPT_REPORT, OPT_CONNECTIONS, OPT_OUTPUT = 'o',
 };
 
 struct opt {
@@ -95,6 +95,8 @@ static const struct opt opts[] = {
 	  .help = "capture source: auto (default), pcap, netns or tap" },
 	{ .name = "step", .id = OPT_STEP, .cmds = CMD_LIVE,
 	  .help = "with --batch: wait for Enter on stdin before each flight" },
+	{ .name = "connections", .id = OPT_CONNECTIONS, .cmds = CMD_REPLAY,
+	  .help = "one row per connection: server name, ALPN, version, suite, bytes, time, JA3/JA3S (implies --batch)" },
 	{ .name = "rsa-key", .id = OPT_RSA_KEY, .arg = "FILE", .cmds = CMD_REPLAY | CMD_REPORT,
 	  .help = "server RSA private key (PEM or DER) to decrypt static-RSA sessions" },
 	{ .name = "export-plaintext", .id = OPT_EXPORT, .arg = "DIR", .cmds = CMD_REPLAY,
@@ -128,7 +130,7 @@ struct cmd {
 struct args {
 	const struct cmd *cmd;
 	struct engine_opts eo;
-	bool batch, json, step, packets, hex, ascii, no_color, eavesdropper;
+	bool batch, json, step, packets, hex, ascii, no_color, eavesdropper, connections;
 	int layout; /* --layout, or -1 */
 	const char *write, *format, *keylog, *output, *report;
 };
@@ -267,6 +269,7 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 	case OPT_BATCH: a->batch = true; break;
 	case OPT_JSON: a->json = a->batch = true; break; /* JSON Lines are a batch output */
 	case OPT_PACKETS: a->packets = true; break;
+	case OPT_CONNECTIONS: a->connections = a->batch = true; break;
 	case OPT_HEX: a->hex = true; break;
 	case OPT_VIEW:
 		if (strcmp(val, "insider") && strcmp(val, "eavesdropper"))
@@ -503,7 +506,9 @@ static struct sink *eve_view, *inner_view;
 static struct sink *make_view(struct args *a)
 {
 	struct view_opts vo = { .packets = a->packets, .hex = a->hex };
-	struct sink *v = a->json ? view_json_new(stdout) : view_text_new(stdout, &vo);
+	struct sink *v = a->connections ? view_conns_new(stdout, a->json)
+		       : a->json	? view_json_new(stdout)
+					: view_text_new(stdout, &vo);
 	struct sink *eve;
 
 	if (!v || !a->eavesdropper)

@@ -29,6 +29,11 @@ struct sink *view_html_new(const char *path, const struct html_opts *o);
 /* Nothing to report (the input could not be used): view_close then writes
  * no page. */
 void view_html_cancel(struct sink *s);
+/* --connections: one row per connection (addresses, server name, ALPN,
+ * version, suite, group, resumption, alerts, bytes, packets, time, whether
+ * it decrypted, JA3 / JA3S), printed at close as a text table or JSON Lines
+ * ("type": "connection_summary"). Keeps no event. */
+struct sink *view_conns_new(FILE *out, bool json);
 /* Flush and free a view made by one of the above; returns 0 or ERR_IO. */
 int view_close(struct sink *s);
 
