@@ -18,12 +18,12 @@
  * 0x1a1a (empty), server_name (0) empty, supported_groups (10) {0x2a2a, 29,
  * 23}, ec_point_formats (11) {0}, supported_versions (43) {0x0304}. */
 static const uint8_t ch[] = {
-	0x01, 0x00, 0x00, 0x52, 0x03, 0x03,
+	0x01, 0x00, 0x00, 0x50, 0x03, 0x03,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0x00,                                     /* session id */
 	0x00, 0x06, 0x0a, 0x0a, 0x13, 0x01, 0x13, 0x02,
 	0x01, 0x00,
-	0x00, 0x23,                               /* extensions: 35 bytes */
+	0x00, 0x21,                               /* extensions: 33 bytes */
 	0x1a, 0x1a, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00,
 	0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x2a, 0x2a, 0x00, 0x1d, 0x00, 0x17,
@@ -47,7 +47,7 @@ static void test_ja3(void **state)
 	struct fingerprint fp;
 
 	(void)state;
-	assert_int_equal(sizeof ch, 4 + 0x52);
+	assert_int_equal(sizeof ch, 4 + 0x50);
 	assert_int_equal(fp_ja3(ch, sizeof ch, &fp), 0);
 	assert_string_equal(fp.full, "771,4865-4866,0-10-11-43,29-23,0");
 	assert_string_equal(fp.md5, "595881fda9e862ba1cbbd4aa5ac11827");
