@@ -101,14 +101,44 @@ static int hello_start(struct cursor *c, const uint8_t *msg, size_t len, uint8_t
 	return 0;
 }
 
+/* The extension types of a hello's extensions (if it has any), '-'-joined,
+ * GREASE left out; for a ClientHello (g and f given) its supported_groups
+ * and ec_point_formats lists into g and f too. */
+static int put_exts(struct cursor *c, struct fp_buf *b, struct fp_buf *g, struct fp_buf *f)
+{
+	struct cursor exts;
+	bool first = true;
+
+	if (!cursor_left(c))
+		return 0;
+	TRY(cursor_vec16(c, "extensions", &exts));
+	while (cursor_left(&exts)) {
+		uint16_t type;
+		struct cursor body;
+
+		TRY(cursor_u16(&exts, "extension_type", &type));
+		TRY(cursor_vec16(&exts, "extension_data", &body));
+		if (names_is_grease(type))
+			continue;
+		if (!first)
+			put_sep(b, '-');
+		put_num(b, type, 0);
+		first = false;
+		if (g && type == 10) /* supported_groups */
+			TRY(put_list(&body, "named_group_list", 2, 2, g));
+		else if (f && type == 11) /* ec_point_formats */
+			TRY(put_list(&body, "ec_point_format_list", 1, 1, f));
+	}
+	return 0;
+}
+
 int fp_ja3(const uint8_t *msg, size_t len, struct fingerprint *out)
 {
-	struct cursor c, sid, comp, exts;
+	struct cursor c, sid, comp;
 	struct fp_buf b = { out->full, 0, sizeof out->full, true };
 	uint16_t version;
 	char groups[FP_FULL_MAX] = "", formats[256] = "";
 	struct fp_buf g = { groups, 0, sizeof groups, true }, f = { formats, 0, sizeof formats, true };
-	bool first = true;
 
 	out->full[0] = '\0';
 	TRY(hello_start(&c, msg, len, 1, "ClientHello", &version));
@@ -117,26 +147,7 @@ int fp_ja3(const uint8_t *msg, size_t len, struct fingerprint *out)
 	TRY(put_list(&c, "cipher_suites", 2, 2, &b));
 	TRY(cursor_vec8(&c, "legacy_compression_methods", &comp));
 	put_sep(&b, ',');
-	if (cursor_left(&c)) {
-		TRY(cursor_vec16(&c, "extensions", &exts));
-		while (cursor_left(&exts)) {
-			uint16_t type;
-			struct cursor body;
-
-			TRY(cursor_u16(&exts, "extension_type", &type));
-			TRY(cursor_vec16(&exts, "extension_data", &body));
-			if (names_is_grease(type))
-				continue;
-			if (!first)
-				put_sep(&b, '-');
-			put_num(&b, type, 0);
-			first = false;
-			if (type == 10) /* supported_groups */
-				TRY(put_list(&body, "named_group_list", 2, 2, &g));
-			else if (type == 11) /* ec_point_formats */
-				TRY(put_list(&body, "ec_point_format_list", 1, 1, &f));
-		}
-	}
+	TRY(put_exts(&c, &b, &g, &f));
 	put_sep(&b, ',');
 	if (b.ok && b.n + g.n + 1 + f.n + 1 <= b.cap && g.ok && f.ok) {
 		memcpy(b.s + b.n, groups, g.n);
@@ -153,11 +164,10 @@ int fp_ja3(const uint8_t *msg, size_t len, struct fingerprint *out)
 
 int fp_ja3s(const uint8_t *msg, size_t len, struct fingerprint *out)
 {
-	struct cursor c, sid, exts;
+	struct cursor c, sid;
 	struct fp_buf b = { out->full, 0, sizeof out->full, true };
 	uint16_t version, suite;
 	uint8_t comp;
-	bool first = true;
 
 	out->full[0] = '\0';
 	TRY(hello_start(&c, msg, len, 2, "ServerHello", &version));
@@ -166,21 +176,6 @@ int fp_ja3s(const uint8_t *msg, size_t len, struct fingerprint *out)
 	TRY(cursor_u8(&c, "legacy_compression_method", &comp));
 	put_num(&b, version, ',');
 	put_num(&b, suite, ',');
-	if (cursor_left(&c)) {
-		TRY(cursor_vec16(&c, "extensions", &exts));
-		while (cursor_left(&exts)) {
-			uint16_t type;
-			struct cursor body;
-
-			TRY(cursor_u16(&exts, "extension_type", &type));
-			TRY(cursor_vec16(&exts, "extension_data", &body));
-			if (names_is_grease(type))
-				continue;
-			if (!first)
-				put_sep(&b, '-');
-			put_num(&b, type, 0);
-			first = false;
-		}
-	}
+	TRY(put_exts(&c, &b, NULL, NULL));
 	return finish(&b, out);
 }
