@@ -232,6 +232,9 @@ static void hist_emit(struct sink *s, const struct event *ev)
 	struct ui *u = (struct ui *)((char *)s - offsetof(struct ui, sink));
 	struct event *c;
 
+	/* the connection table sees every connection's events once */
+	if (!u->readback && ev->conn && (u->ctab || (u->ctab = conn_table_new())))
+		(void)conn_table_add(u->ctab, ev);
 	if (ev->type == EV_CONN || (ev->type == EV_STAGE && ev->conn))
 		hist_note_conn(u, ev);
 	if (ev->type == EV_NOTE && ev->u.note.has_stream_off) {
@@ -370,6 +373,11 @@ void hist_clear(struct ui *u)
 	free(u->conns);
 	u->conns = NULL;
 	u->nconns = u->conns_cap = 0;
+	conn_table_free(u->ctab);
+	u->ctab = NULL;
+	free(u->picker_order);
+	u->picker_order = NULL;
+	u->picker_order_cap = 0;
 	free(u->conn_at);
 	u->conn_at = NULL;
 	u->conn_at_cap = 0;
@@ -432,7 +440,9 @@ int hist_select(struct ui *u, size_t i)
 	u->conn = id;
 	hist_forget_conns(u);
 	err_clear();
+	u->readback = true;
 	rc = engine_conn_read_open(u->eng, id, &u->sink, &u->cread);
+	u->readback = false;
 	if (rc < 0) {
 		ui_message(u, "connection %s: %s", u->conns[i].label, err_msg()[0] ? err_msg() : err_name(rc));
 		return rc;
@@ -449,7 +459,9 @@ bool hist_pump(struct ui *u, int budget)
 
 	if (!u->cread)
 		return false;
+	u->readback = true;
 	rc = engine_conn_read_poll(u->cread, budget);
+	u->readback = false;
 	if (rc > 0)
 		return true;
 	engine_conn_read_close(u->cread);

@@ -397,33 +397,6 @@ static void draw_help(struct ui *u)
 	delwin(w);
 }
 
-/* The connection picker: a window on the list that follows the cursor. */
-static void draw_picker(struct ui *u)
-{
-	WINDOW *w = ui_overlay(u, u->nconns < 1000 ? (int)u->nconns + 3 : 1003, 100,
-			       "Connections (enter picks, esc closes)");
-	int vis;
-
-	if (!w)
-		return;
-	vis = getmaxy(w) - 2;
-	if (u->picker_cur < u->picker_top)
-		u->picker_top = u->picker_cur;
-	if (u->picker_cur >= u->picker_top + vis)
-		u->picker_top = u->picker_cur - vis + 1;
-	for (int r = 0; r < vis && (size_t)(u->picker_top + r) < u->nconns; r++) {
-		const struct uconn *c = &u->conns[u->picker_top + r];
-
-		draw_fmt(w, r + 1, 2, getmaxx(w) - 4, u->picker_top + r == u->picker_cur ? A_REVERSE : A_NORMAL,
-			 "%s%s", c->id == u->conn ? "* " : "  ", c->label);
-	}
-	if ((size_t)vis < u->nconns)
-		draw_fmt(w, getmaxy(w) - 1, 2, getmaxx(w) - 4, A_BOLD, " %d of %zu (g/G, PgUp/PgDn) ",
-			 u->picker_cur + 1, u->nconns);
-	wnoutrefresh(w);
-	delwin(w);
-}
-
 /* Redraw everything. */
 static void draw_all(struct ui *u)
 {
@@ -461,7 +434,7 @@ static void draw_all(struct ui *u)
 	if (u->help)
 		draw_help(u);
 	else if (u->picker)
-		draw_picker(u);
+		picker_draw(u);
 	else if (u->scen_picker)
 		scen_draw(u);
 	doupdate();
@@ -574,25 +547,7 @@ static void handle_key(struct ui *u, int ch)
 		return;
 	}
 	if (u->picker) {
-		int last = (int)u->nconns - 1, page = u->rows > 8 ? u->rows - 6 : 1;
-
-		if (ch == KEY_DOWN || ch == 'j')
-			u->picker_cur = u->picker_cur < last ? u->picker_cur + 1 : last;
-		else if ((ch == KEY_UP || ch == 'k') && u->picker_cur > 0)
-			u->picker_cur--;
-		else if (ch == KEY_NPAGE)
-			u->picker_cur = u->picker_cur + page < last ? u->picker_cur + page : last;
-		else if (ch == KEY_PPAGE)
-			u->picker_cur = u->picker_cur > page ? u->picker_cur - page : 0;
-		else if (ch == 'g' || ch == KEY_HOME)
-			u->picker_cur = 0;
-		else if (ch == 'G' || ch == KEY_END)
-			u->picker_cur = last;
-		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			u->picker = false;
-			hist_select(u, (size_t)u->picker_cur);
-		} else if (ch == 27 || ch == 'q')
-			u->picker = false;
+		picker_key(u, ch);
 		return;
 	}
 	if (u->scen_picker) {

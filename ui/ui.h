@@ -9,6 +9,7 @@
 
 #include "core/event.h"
 #include "engine/engine.h"
+#include "output/conntab.h"
 #include "tui.h"
 
 #include <limits.h>
@@ -230,6 +231,11 @@ struct ui {
 	bool picker;
 	int picker_cur;
 	int picker_top;     /* first row shown */
+	int picker_sort;    /* the column the table is sorted by (o cycles) */
+	size_t *picker_order; /* conns indices in the table's order */
+	size_t picker_order_cap;
+	struct conn_table *ctab; /* a summary row per connection, of every event seen */
+	bool readback;      /* the events now are a connection read again: not counted */
 	bool picker_shown;
 	bool scen_picker;   /* the scenario picker (S) is open */
 	/* tamper: the byte the attacker flipped (an EV_NOTE with its offset) */
@@ -252,6 +258,11 @@ struct ui {
 	int rows, cols;
 	struct pane panes[NPANES];
 };
+
+/* ---- picker.c: the connection table (C) ---- */
+void picker_draw(struct ui *u);
+/* A key while the table is open. */
+void picker_key(struct ui *u, int ch);
 
 /* ---- report.c ---- */
 /* Write the selected connection, as the current view shows it, as an HTML

@@ -1,11 +1,14 @@
-/* --connections: one row per TCP connection, for an analyst looking over a
- * capture: addresses, server name, ALPN, version, suite, group, resumption,
- * alerts, bytes and packets each way, start and duration, whether its
- * records were decrypted (and why not), and the JA3 / JA3S fingerprints of
- * its hellos. A row is a fixed summary, folded from the events as they pass:
- * no event is kept, so 10,000 connections take a few MB. Printed when the
- * view closes, as an aligned text table or one JSON object per line. */
+/* The connection table (conntab.h) and --connections, its view: one row
+ * per TCP connection, for an analyst looking over a capture: addresses,
+ * server name, ALPN, version, suite, group, resumption, alerts, bytes and
+ * packets each way, start and duration, whether its records were decrypted
+ * (and why not), and the JA3 / JA3S fingerprints of its hellos. A row is a
+ * fixed summary, folded from the events as they pass: no event is kept, so
+ * 10,000 connections take a few MB. The view prints the rows when it
+ * closes, as an aligned text table or one JSON object per line; the TUI's
+ * connection picker (ui/picker.c) lists the same rows. */
 #include "output/views.h"
+#include "output/conntab.h"
 
 #include "core/err.h"
 #include "output/jsonw.h"
@@ -16,32 +19,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct crow {
-	uint32_t id;
-	char client[64], server[64];
-	uint16_t version;
-	char suite[80], group[40], sni[256], alpn[64];
-	bool resumed, hrr, have_ch, have_sh;
-	unsigned alerts;
-	int fatal_alert;
-	uint64_t bytes[3], packets, t0, t1;
-	uint64_t enc, dec, authfail, plain;
-	char why[120];
-	char *ja3_full, *ja3s_full; /* malloc'd */
-	char ja3[33], ja3s[33];
+struct conn_table {
+	struct conn_row *r;
+	size_t n, cap;
+	uint32_t *at; /* by connection id - 1: index in r + 1 (0: none) */
+	size_t at_cap;
 };
 
 struct conns_view {
 	struct view_base base;
 	FILE *out;
 	bool json;
-	struct crow *r;
-	size_t n, cap;
-	uint32_t *at; /* by connection id - 1: index in r + 1 (0: none) */
-	size_t at_cap;
+	struct conn_table *t;
 };
 
-static struct crow *row(struct conns_view *v, uint32_t id)
+static struct conn_row *row(struct conn_table *v, uint32_t id)
 {
 	if (id > v->at_cap) {
 		size_t cap = v->at_cap ? v->at_cap : 64;
@@ -60,7 +52,7 @@ static struct crow *row(struct conns_view *v, uint32_t id)
 		return &v->r[v->at[id - 1] - 1];
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? 2 * v->cap : 64;
-		struct crow *r = realloc(v->r, cap * sizeof *r);
+		struct conn_row *r = realloc(v->r, cap * sizeof *r);
 
 		if (!r)
 			return NULL;
@@ -81,7 +73,7 @@ static void copy(char *dst, size_t cap, const char *s)
 
 /* The negotiated ALPN: the server's protocol_name (ServerHello in TLS 1.2,
  * EncryptedExtensions in 1.3). */
-static void server_alpn(struct crow *c, const struct ev_handshake *h)
+static void server_alpn(struct conn_row *c, const struct ev_handshake *h)
 {
 	for (size_t i = 0; i < h->nfields; i++)
 		if (h->fields[i].name && !strcmp(h->fields[i].name, "protocol_name") && h->fields[i].value) {
@@ -97,18 +89,15 @@ static void server_alpn(struct crow *c, const struct ev_handshake *h)
 		}
 }
 
-static void conns_emit(struct sink *self, const struct event *ev)
+int conn_table_add(struct conn_table *t, const struct event *ev)
 {
-	struct conns_view *v = (struct conns_view *)self;
-	struct crow *c;
+	struct conn_row *c;
 
 	if (!ev->conn)
-		return;
-	c = row(v, ev->conn);
-	if (!c) {
-		v->base.failed = true;
-		return;
-	}
+		return 0;
+	c = row(t, ev->conn);
+	if (!c)
+		return err_set(ERR_NOMEM, "connection table: out of memory");
 	switch (ev->type) {
 	case EV_CONN:
 		copy(c->client, sizeof c->client, ev->u.conn.client);
@@ -176,9 +165,43 @@ static void conns_emit(struct sink *self, const struct event *ev)
 	default:
 		break;
 	}
+	return 0;
 }
 
-static const char *decrypted(const struct crow *c)
+struct conn_table *conn_table_new(void)
+{
+	return calloc(1, sizeof(struct conn_table));
+}
+
+void conn_table_free(struct conn_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->r[i].ja3_full);
+		free(t->r[i].ja3s_full);
+	}
+	free(t->r);
+	free(t->at);
+	free(t);
+}
+
+size_t conn_table_count(const struct conn_table *t)
+{
+	return t ? t->n : 0;
+}
+
+const struct conn_row *conn_table_at(const struct conn_table *t, size_t i)
+{
+	return t && i < t->n ? &t->r[i] : NULL;
+}
+
+const struct conn_row *conn_table_find(const struct conn_table *t, uint32_t id)
+{
+	return t && id && id <= t->at_cap && t->at[id - 1] ? &t->r[t->at[id - 1] - 1] : NULL;
+}
+
+const char *conn_row_decrypted(const struct conn_row *c)
 {
 	if (!c->enc)
 		return c->plain ? "plaintext" : "no records";
@@ -187,8 +210,10 @@ static const char *decrypted(const struct crow *c)
 	return c->dec ? "partly" : "no";
 }
 
-static const char *version(uint16_t v)
+const char *conn_row_version(const struct conn_row *r)
 {
+	uint16_t v = r->version;
+
 	return v == 0x0304 ? "TLS 1.3" : v == 0x0303 ? "TLS 1.2" : v == 0x0302 ? "TLS 1.1" : v == 0x0301 ? "TLS 1.0" : "-";
 }
 
@@ -215,8 +240,8 @@ static void text_rows(struct conns_view *v)
 	fprintf(f, "%-5s %-21s %-21s %-24s %-8s %-7s %-38s %-16s %-4s %-6s %9s %9s %6s %10s %10s %-10s %-32s %s\n", "conn",
 		"client", "server", "sni", "alpn", "version", "suite", "group", "res", "alerts", "c2s B", "s2c B",
 		"pkts", "start s", "dur ms", "decrypted", "ja3", "ja3s");
-	for (size_t i = 0; i < v->n; i++) {
-		const struct crow *c = &v->r[i];
+	for (size_t i = 0; i < v->t->n; i++) {
+		const struct conn_row *c = &v->t->r[i];
 
 		fprintf(f, "%-5u ", c->id);
 		term_str(f, c->client, 21);
@@ -226,13 +251,13 @@ static void text_rows(struct conns_view *v)
 		term_str(f, c->sni, 24);
 		fputc(' ', f);
 		term_str(f, c->alpn, 8);
-		fprintf(f, " %-7s ", version(c->version));
+		fprintf(f, " %-7s ", conn_row_version(c));
 		term_str(f, c->suite, 38);
 		fputc(' ', f);
 		term_str(f, c->group, 16);
 		fprintf(f, " %-4s %-6u %9llu %9llu %6llu %10.6f %10.3f %-10s %-32s %s", c->resumed ? "yes" : "no",
 			c->alerts, (unsigned long long)c->bytes[DIR_C2S], (unsigned long long)c->bytes[DIR_S2C],
-			(unsigned long long)c->packets, c->t0 / 1e6, (c->t1 - c->t0) / 1e3, decrypted(c),
+			(unsigned long long)c->packets, c->t0 / 1e6, (c->t1 - c->t0) / 1e3, conn_row_decrypted(c),
 			c->have_ch ? c->ja3 : "-", c->have_sh ? c->ja3s : "-");
 		if (c->why[0] && c->dec != c->enc) {
 			fputs("  (", f);
@@ -258,8 +283,8 @@ static int json_rows(struct conns_view *v)
 
 	if (jsonw_init(&w, v->out, 0) < 0)
 		return -1;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct crow *c = &v->r[i];
+	for (size_t i = 0; i < v->t->n; i++) {
+		const struct conn_row *c = &v->t->r[i];
 
 		jsonw_begin_obj(&w);
 		jsonw_key(&w, "type");
@@ -270,7 +295,7 @@ static int json_rows(struct conns_view *v)
 		json_str_or_null(&w, "server", c->server);
 		json_str_or_null(&w, "sni", c->sni);
 		json_str_or_null(&w, "alpn", c->alpn);
-		json_str_or_null(&w, "version", c->version ? version(c->version) : NULL);
+		json_str_or_null(&w, "version", c->version ? conn_row_version(c) : NULL);
 		json_str_or_null(&w, "suite", c->suite);
 		json_str_or_null(&w, "group", c->group);
 		jsonw_key(&w, "resumed");
@@ -298,7 +323,7 @@ static int json_rows(struct conns_view *v)
 		jsonw_uint(&w, c->enc);
 		jsonw_key(&w, "records_decrypted");
 		jsonw_uint(&w, c->dec);
-		json_str_or_null(&w, "decrypted", decrypted(c));
+		json_str_or_null(&w, "decrypted", conn_row_decrypted(c));
 		json_str_or_null(&w, "why_not", c->dec != c->enc ? c->why : NULL);
 		json_str_or_null(&w, "ja3", c->have_ch ? c->ja3 : NULL);
 		json_str_or_null(&w, "ja3_full", c->ja3_full);
@@ -323,22 +348,27 @@ static int conns_close(struct view_base *b)
 	}
 	if (rc < 0 || fflush(v->out) != 0 || ferror(v->out) || b->failed)
 		rc = err_set(ERR_IO, "writing the connection table failed");
-	for (size_t i = 0; i < v->n; i++) {
-		free(v->r[i].ja3_full);
-		free(v->r[i].ja3s_full);
-	}
-	free(v->r);
-	free(v->at);
+	conn_table_free(v->t);
 	free(v);
 	return rc;
+}
+
+static void conns_emit(struct sink *self, const struct event *ev)
+{
+	struct conns_view *v = (struct conns_view *)self;
+
+	if (conn_table_add(v->t, ev) < 0)
+		v->base.failed = true;
 }
 
 struct sink *view_conns_new(FILE *out, bool json)
 {
 	struct conns_view *v = calloc(1, sizeof *v);
 
-	if (!v)
+	if (!v || !(v->t = conn_table_new())) {
+		free(v);
 		return NULL;
+	}
 	v->base.sink.emit = conns_emit;
 	v->base.close = conns_close;
 	v->out = out;

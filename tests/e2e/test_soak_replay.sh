@@ -98,8 +98,9 @@ fi
 # the picker opens once the file is read; G goes to its last row
 wait_screen 10 'Connections \(enter' || { fail "TUI: no connection picker"; tui_keys C; }
 tui_keys G
-wait_screen 5 "#$N 127\.0\.0\.1:$((10000 + N - 1)) -> " && wait_screen 5 " $N of $N " &&
-  pass "the picker lists $N connections, #$N last" || fail "picker: $(tui_screen | grep -E 'Connections|g/G')"
+wait_screen 5 "#$N +127\.0\.0\.1:$((10000 + N - 1)) +localhost +TLS 1\.3 " && wait_screen 5 " $N of $N, sorted" &&
+  pass "the connection table lists $N connections (server name, version), #$N last" ||
+  fail "picker: $(tui_screen | grep -E 'Connections|g/G|#')"
 tui_keys Enter
 if wait_screen 10 "^connection #$N .*read again from the file in [0-9.]+ ms"; then
   pass "connection #$N picked: $(tui_bottom | grep -Eo 'read again .* ms')"

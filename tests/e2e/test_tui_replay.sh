@@ -4,7 +4,7 @@
 # the insider view shows the decrypted request, the eavesdropper view does not;
 # without a key log nothing decrypts.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-need tmux timeout
+need tmux timeout mergecap
 
 SOCK="tlsviz-test-$$"
 NSOCK=0
@@ -69,6 +69,22 @@ if T_LANG=C T_ENV="NO_COLOR=1" run_tui replay "$CAP/tls13-aes128gcm.pcapng" --ke
 	on_screen '^\+-\[ Stages \]-' && pass "C locale: ASCII borders" || { fail "C locale borders"; screen >&2; }
 	screen | grep -q '─' && fail "C locale: UTF-8 line drawing used" || pass "C locale: no UTF-8 line drawing"
 	on_screen '\|- 2 ClientHello -+> ' && pass "C locale: ASCII ladder arrows" || fail "C locale ladder arrows"
+	keys q
+fi
+## the connection table: a row per connection, sorted with o
+mergecap -w "$T_TMP/two.pcapng" "$CAP/tls13-aes128gcm.pcapng" "$CAP/tls13-keyupdate.pcapng" 2>/dev/null
+cat "$CAP/tls13-aes128gcm.keys" "$CAP/tls13-keyupdate.keys" > "$T_TMP/two.keys"
+if run_tui replay "$T_TMP/two.pcapng" --keylog "$T_TMP/two.keys"; then
+	wait_for 10 on_screen 'Connections \(enter' || fail "table: the picker did not open"
+	# row 1: 50000, 5.8 ms; row 2: 50009, the KeyUpdate session of 2 s
+	first_row() { screen | grep -E '^.*#[12] ' | head -1; }
+	first_row | grep -Eq '#1 +127\.0\.0\.1:50000 +localhost +TLS 1\.3 +TLS_AES_128_GCM_SHA256 .* yes ' &&
+		pass "connection table: server name, version, suite, decrypted per row" || fail "table row: $(first_row)"
+	keys o o o
+	on_screen 'sorted by duration' && first_row | grep -Eq '#2 +127\.0\.0\.1:50009' &&
+		pass "o sorts the table: by duration the 2 s KeyUpdate session first" || fail "sort: $(first_row)"
+	keys Enter
+	wait_for 10 on_screen '^connection #2 ' && pass "enter opens the sorted table's row (#2)" || fail "open #2: $(screen | tail -1)"
 	keys q
 fi
 ## the seed's story: static RSA with only the server's key
