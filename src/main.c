@@ -6,6 +6,7 @@
 #include "engine/keylog_out.h"
 #include "keys/keys.h"
 #include "output/eve.h"
+#include "output/filter.h"
 #include "output/views.h"
 #ifdef TLSVIZ_HAVE_UI
 #include "tui.h"
@@ -36,7 +37,7 @@ enum opt_id {
 	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
 	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
 	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT, OPT_VIEW,
-	OPT_LAYOUT, OPT_REPORT, OPT_CONNECTIONS, OPT_OUTPUT = 'o',
+	OPT_LAYOUT, OPT_REPORT, OPT_CONNECTIONS, OPT_FILTER, OPT_OUTPUT = 'o',
 };
 
 struct opt {
@@ -97,6 +98,8 @@ static const struct opt opts[] = {
 	  .help = "with --batch: wait for Enter on stdin before each flight" },
 	{ .name = "connections", .id = OPT_CONNECTIONS, .cmds = CMD_REPLAY,
 	  .help = "one row per connection: server name, ALPN, version, suite, bytes, time, JA3/JA3S (implies --batch)" },
+	{ .name = "filter", .id = OPT_FILTER, .arg = "EXPR", .cmds = CMD_REPLAY,
+	  .help = "with --connections: only the rows EXPR matches, e.g. 'sni contains example and version == 1.3'" },
 	{ .name = "rsa-key", .id = OPT_RSA_KEY, .arg = "FILE", .cmds = CMD_REPLAY | CMD_REPORT,
 	  .help = "server RSA private key (PEM or DER) to decrypt static-RSA sessions" },
 	{ .name = "export-plaintext", .id = OPT_EXPORT, .arg = "DIR", .cmds = CMD_REPLAY,
@@ -133,6 +136,7 @@ struct args {
 	bool batch, json, step, packets, hex, ascii, no_color, eavesdropper, connections;
 	int layout; /* --layout, or -1 */
 	const char *write, *format, *keylog, *output, *report;
+	struct filter *filter; /* --filter, compiled */
 };
 
 static int cmd_live(struct args *a);
@@ -270,6 +274,14 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 	case OPT_JSON: a->json = a->batch = true; break; /* JSON Lines are a batch output */
 	case OPT_PACKETS: a->packets = true; break;
 	case OPT_CONNECTIONS: a->connections = a->batch = true; break;
+	case OPT_FILTER: {
+		size_t col;
+
+		filter_free(a->filter);
+		if (filter_compile(val, &a->filter, &col) < 0)
+			return usage_error("--filter: %s\n  %s\n  %*s^", err_msg(), val, (int)(col ? col - 1 : 0), "");
+		break;
+	}
 	case OPT_HEX: a->hex = true; break;
 	case OPT_VIEW:
 		if (strcmp(val, "insider") && strcmp(val, "eavesdropper"))
@@ -506,7 +518,7 @@ static struct sink *eve_view, *inner_view;
 static struct sink *make_view(struct args *a)
 {
 	struct view_opts vo = { .packets = a->packets, .hex = a->hex };
-	struct sink *v = a->connections ? view_conns_new(stdout, a->json)
+	struct sink *v = a->connections ? view_conns_new(stdout, a->json, a->filter)
 		       : a->json	? view_json_new(stdout)
 					: view_text_new(stdout, &vo);
 	struct sink *eve;
@@ -660,6 +672,8 @@ static int cmd_replay(struct args *a)
 	a->eo.keylog_in = a->keylog;
 	if (!a->eo.file)
 		return usage_error("replay needs a capture FILE");
+	if (a->filter && !a->connections)
+		return usage_error("--filter needs --connections (in the TUI, f in the connection table)");
 	if (!a->batch && !a->eo.export_dir)
 		return run_tui(a);
 	view = a->batch ? make_view(a) : NULL;

@@ -377,7 +377,7 @@ void hist_clear(struct ui *u)
 	u->ctab = NULL;
 	free(u->picker_order);
 	u->picker_order = NULL;
-	u->picker_order_cap = 0;
+	u->picker_order_cap = u->picker_n = 0;
 	free(u->conn_at);
 	u->conn_at = NULL;
 	u->conn_at_cap = 0;

@@ -5,6 +5,9 @@
  * shows control bytes as '?'. */
 #include "ui.h"
 
+#include "core/err.h"
+#include "output/filter.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,10 +68,17 @@ static bool order(struct ui *u)
 		u->picker_order = o;
 		u->picker_order_cap = cap;
 	}
-	for (size_t i = 0; i < u->nconns; i++)
-		u->picker_order[i] = i;
+	u->picker_n = 0;
+	for (size_t i = 0; i < u->nconns; i++) {
+		const struct conn_row *r = row_of(u, i);
+
+		if (!u->conn_filter || (r && filter_match(u->conn_filter, r)))
+			u->picker_order[u->picker_n++] = i;
+	}
 	sort_ui = u;
-	qsort(u->picker_order, u->nconns, sizeof *u->picker_order, cmp);
+	qsort(u->picker_order, u->picker_n, sizeof *u->picker_order, cmp);
+	if (u->picker_cur >= (int)u->picker_n)
+		u->picker_cur = u->picker_n ? (int)u->picker_n - 1 : 0;
 	return true;
 }
 
@@ -87,7 +97,7 @@ void picker_draw(struct ui *u)
 {
 	int W = u->cols - 4 < 170 ? u->cols - 4 : 170;
 	WINDOW *w = ui_overlay(u, u->nconns < 1000 ? (int)u->nconns + 4 : 1004, W,
-			       "Connections (enter opens, o sorts, esc closes)");
+			       "Connections (enter opens, o sorts, f filters, esc closes)");
 	int vis, iw;
 
 	if (!w)
@@ -104,7 +114,9 @@ void picker_draw(struct ui *u)
 		u->picker_top = u->picker_cur - vis + 1;
 	draw_fmt(w, 1, 2, iw, A_BOLD | A_UNDERLINE, "  %-6s %-21s %-22s %-7s %-28s %-10s %9s %9s %8s %s", "conn",
 		 "client", "server name", "version", "suite", "decrypted", "c2s", "s2c", "ms", "ja3");
-	for (int r = 0; r < vis && (size_t)(u->picker_top + r) < u->nconns; r++) {
+	if (!u->picker_n)
+		draw_str(w, 2, 4, iw - 2, "no connection matches the filter (f changes it)", A_DIM);
+	for (int r = 0; r < vis && (size_t)(u->picker_top + r) < u->picker_n; r++) {
 		size_t i = u->picker_order[u->picker_top + r];
 		const struct uconn *c = &u->conns[i];
 		const struct conn_row *x = row_of(u, i);
@@ -122,16 +134,23 @@ void picker_draw(struct ui *u)
 		}
 		draw_str(w, r + 2, 2, iw, line, u->picker_top + r == u->picker_cur ? A_REVERSE : A_NORMAL);
 	}
-	draw_fmt(w, getmaxy(w) - 1, 2, iw, A_BOLD, " %d of %zu, sorted by %s (o: next; g/G, PgUp/PgDn) ",
-		 u->picker_cur + 1, u->nconns, sort_name[u->picker_sort]);
+	if (u->conn_filter)
+		draw_fmt(w, getmaxy(w) - 1, 2, iw, A_BOLD, " %d of %zu matching '%s' (of %zu), sorted by %s ",
+			 u->picker_n ? u->picker_cur + 1 : 0, u->picker_n, u->conn_filter_text, u->nconns,
+			 sort_name[u->picker_sort]);
+	else
+		draw_fmt(w, getmaxy(w) - 1, 2, iw, A_BOLD, " %d of %zu, sorted by %s (o: next; g/G, PgUp/PgDn) ",
+			 u->picker_cur + 1, u->nconns, sort_name[u->picker_sort]);
 	wnoutrefresh(w);
 	delwin(w);
 }
 
 void picker_key(struct ui *u, int ch)
 {
-	int last = (int)u->nconns - 1, page = u->rows > 8 ? u->rows - 7 : 1;
+	int last = (int)u->picker_n - 1, page = u->rows > 8 ? u->rows - 7 : 1;
 
+	if (last < 0)
+		last = 0;
 	if (ch == KEY_DOWN || ch == 'j')
 		u->picker_cur = u->picker_cur < last ? u->picker_cur + 1 : last;
 	else if ((ch == KEY_UP || ch == 'k') && u->picker_cur > 0)
@@ -144,14 +163,49 @@ void picker_key(struct ui *u, int ch)
 		u->picker_cur = 0;
 	else if (ch == 'G' || ch == KEY_END)
 		u->picker_cur = last;
-	else if (ch == 'o') {
+	else if (ch == 'f') {
+		u->prompt = PROMPT_FILTER;
+		u->input_len = (size_t)snprintf(u->input, sizeof u->input, "%s", u->conn_filter_text);
+	} else if (ch == 'o') {
 		u->picker_sort = (u->picker_sort + 1) % SORT_N;
 		u->picker_cur = u->picker_top = 0;
 	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 		u->picker = false;
-		if (order(u) && (size_t)u->picker_cur < u->nconns)
+		if (order(u) && (size_t)u->picker_cur < u->picker_n)
 			hist_select(u, u->picker_order[u->picker_cur]);
 	} else if (ch == 27 || ch == 'q') {
 		u->picker = false;
 	}
+}
+
+void picker_filter_prompt(struct ui *u, int y)
+{
+	struct filter *f = NULL;
+	size_t col = 0;
+	int n;
+	bool ok;
+
+	err_clear();
+	ok = !u->input_len || filter_compile(u->input, &f, &col) == 0;
+	filter_free(f);
+	n = draw_fmt(stdscr, y, 0, u->cols - 1, A_BOLD, "filter (enter applies, empty: all, esc cancels): ");
+	n += draw_fmt(stdscr, y, n, u->cols - 1 - n, draw_attr(u, ok ? R_PLAIN : R_WARN) | A_BOLD, "%s_", u->input);
+	if (!ok)
+		draw_fmt(stdscr, y, n, u->cols - 1 - n, draw_attr(u, R_WARN), "  %s", err_msg());
+}
+
+void picker_filter_apply(struct ui *u)
+{
+	struct filter *f = NULL;
+	size_t col;
+
+	if (u->input_len && filter_compile(u->input, &f, &col) < 0) {
+		ui_message(u, "%s (the filter stays '%s')", err_msg(), u->conn_filter_text);
+		return;
+	}
+	filter_free(u->conn_filter);
+	u->conn_filter = f;
+	memcpy(u->conn_filter_text, f ? u->input : "", f ? sizeof u->conn_filter_text : 1);
+	u->picker_cur = u->picker_top = 0;
+	ui_message(u, f ? "connections filtered by '%s'" : "%sno filter: every connection", f ? u->input : "");
 }

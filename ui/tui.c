@@ -4,6 +4,7 @@
 #include "ui.h"
 
 #include "core/err.h"
+#include "output/filter.h"
 
 #include <errno.h>
 #include <langinfo.h>
@@ -319,6 +320,10 @@ static void draw_bottom(struct ui *u)
 
 	move(y, 0);
 	clrtoeol();
+	if (u->prompt == PROMPT_FILTER) {
+		picker_filter_prompt(u, y);
+		return;
+	}
 	if (u->prompt) {
 		draw_fmt(stdscr, y, 0, u->cols - 1, A_BOLD, "%s%s_",
 			 u->prompt == PROMPT_SEARCH ? "search (hex or text): "
@@ -453,6 +458,10 @@ static void prompt_key(struct ui *u, int ch)
 		enum prompt_kind k = u->prompt;
 
 		u->prompt = PROMPT_NONE;
+		if (k == PROMPT_FILTER) { /* empty: no filter */
+			picker_filter_apply(u);
+			return;
+		}
 		if (!u->input_len)
 			return;
 		if (k == PROMPT_SEARCH) {
@@ -766,6 +775,7 @@ int tui_run(const struct tui_opts *o)
 	if (u->eng)
 		engine_close(u->eng);
 	hist_clear(u);
+	filter_free(u->conn_filter);
 	free(u);
 	return rc;
 }

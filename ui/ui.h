@@ -92,7 +92,7 @@ struct stage {
 	size_t ev_final;   /* history index of the final EV_STAGE, or SIZE_MAX */
 };
 
-enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_KEYLOG, PROMPT_SAVE, PROMPT_REPORT };
+enum prompt_kind { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_KEYLOG, PROMPT_SAVE, PROMPT_REPORT, PROMPT_FILTER };
 
 struct ui;
 struct pane;
@@ -232,8 +232,10 @@ struct ui {
 	int picker_cur;
 	int picker_top;     /* first row shown */
 	int picker_sort;    /* the column the table is sorted by (o cycles) */
-	size_t *picker_order; /* conns indices in the table's order */
-	size_t picker_order_cap;
+	size_t *picker_order; /* conns indices in the table's order, the filter's matches only */
+	size_t picker_order_cap, picker_n;
+	struct filter *conn_filter; /* f in the table (output/filter.h), or NULL */
+	char conn_filter_text[512];
 	struct conn_table *ctab; /* a summary row per connection, of every event seen */
 	bool readback;      /* the events now are a connection read again: not counted */
 	bool picker_shown;
@@ -263,6 +265,11 @@ struct ui {
 void picker_draw(struct ui *u);
 /* A key while the table is open. */
 void picker_key(struct ui *u, int ch);
+/* The filter prompt's line: the text typed, green while it parses, red with
+ * the parser's message when not. */
+void picker_filter_prompt(struct ui *u, int y);
+/* Enter in the filter prompt: apply the text typed (empty: no filter). */
+void picker_filter_apply(struct ui *u);
 
 /* ---- report.c ---- */
 /* Write the selected connection, as the current view shows it, as an HTML

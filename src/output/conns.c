@@ -9,6 +9,7 @@
  * connection picker (ui/picker.c) lists the same rows. */
 #include "output/views.h"
 #include "output/conntab.h"
+#include "output/filter.h"
 
 #include "core/err.h"
 #include "output/jsonw.h"
@@ -31,6 +32,7 @@ struct conns_view {
 	FILE *out;
 	bool json;
 	struct conn_table *t;
+	const struct filter *filter;
 };
 
 static struct conn_row *row(struct conn_table *v, uint32_t id)
@@ -236,12 +238,18 @@ static void term_str(FILE *f, const char *s, int width)
 static void text_rows(struct conns_view *v)
 {
 	FILE *f = v->out;
+	size_t shown = 0;
 
+	if (!v->t->n)
+		return; /* no connection (or the input could not be read: said already) */
 	fprintf(f, "%-5s %-21s %-21s %-24s %-8s %-7s %-38s %-16s %-4s %-6s %9s %9s %6s %10s %10s %-10s %-32s %s\n", "conn",
 		"client", "server", "sni", "alpn", "version", "suite", "group", "res", "alerts", "c2s B", "s2c B",
 		"pkts", "start s", "dur ms", "decrypted", "ja3", "ja3s");
 	for (size_t i = 0; i < v->t->n; i++) {
 		const struct conn_row *c = &v->t->r[i];
+
+		if (!filter_match(v->filter, c))
+			continue;
 
 		fprintf(f, "%-5u ", c->id);
 		term_str(f, c->client, 21);
@@ -265,7 +273,10 @@ static void text_rows(struct conns_view *v)
 			fputc(')', f);
 		}
 		fputc('\n', f);
+		shown++;
 	}
+	if (v->filter)
+		fprintf(f, "%zu of %zu connections match the filter\n", shown, v->t->n);
 }
 
 static void json_str_or_null(struct jsonw *w, const char *key, const char *s)
@@ -285,6 +296,9 @@ static int json_rows(struct conns_view *v)
 		return -1;
 	for (size_t i = 0; i < v->t->n; i++) {
 		const struct conn_row *c = &v->t->r[i];
+
+		if (!filter_match(v->filter, c))
+			continue;
 
 		jsonw_begin_obj(&w);
 		jsonw_key(&w, "type");
@@ -361,7 +375,7 @@ static void conns_emit(struct sink *self, const struct event *ev)
 		v->base.failed = true;
 }
 
-struct sink *view_conns_new(FILE *out, bool json)
+struct sink *view_conns_new(FILE *out, bool json, const struct filter *filter)
 {
 	struct conns_view *v = calloc(1, sizeof *v);
 
@@ -373,5 +387,6 @@ struct sink *view_conns_new(FILE *out, bool json)
 	v->base.close = conns_close;
 	v->out = out;
 	v->json = json;
+	v->filter = filter;
 	return &v->base.sink;
 }

@@ -33,7 +33,9 @@ void view_html_cancel(struct sink *s);
  * version, suite, group, resumption, alerts, bytes, packets, time, whether
  * it decrypted, JA3 / JA3S), printed at close as a text table or JSON Lines
  * ("type": "connection_summary"). Keeps no event. */
-struct sink *view_conns_new(FILE *out, bool json);
+struct filter;
+/* Only the rows filter (output/filter.h; NULL: all) matches are printed. */
+struct sink *view_conns_new(FILE *out, bool json, const struct filter *filter);
 /* Flush and free a view made by one of the above; returns 0 or ERR_IO. */
 int view_close(struct sink *s);
 

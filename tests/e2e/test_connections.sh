@@ -46,6 +46,34 @@ check "with the key log: decrypted yes" test "$(jq -r .decrypted "$T_TMP/keys.js
 check "text table: header and 2 rows" test "$(grep -c . "$T_TMP/t.txt")" -eq 3 -a \
   "$(grep -c 'TLS 1.[23] .*localhost\|localhost .*TLS 1.[23]' "$T_TMP/t.txt")" -eq 2
 
+# --filter against jq's selection of the same rows, on all the captures in one file
+need mergecap
+mergecap -w "$T_TMP/all.pcapng" "$CAP"/*.pcapng 2>/dev/null || fail "mergecap"
+cat "$CAP"/*.keys > "$T_TMP/all.keys"
+"$TLSVIZ" replay "$T_TMP/all.pcapng" --keylog "$T_TMP/all.keys" --connections --json > "$T_TMP/all.jsonl" 2>/dev/null
+total=$(grep -c connection_summary "$T_TMP/all.jsonl")
+while IFS='|' read -r expr sel; do
+  want=$(jq -r "select($sel) | .conn" "$T_TMP/all.jsonl" | sort -n | tr '\n' ' ')
+  got=$("$TLSVIZ" replay "$T_TMP/all.pcapng" --keylog "$T_TMP/all.keys" --connections --json --filter "$expr" 2>&1 |
+    jq -r .conn | sort -n | tr '\n' ' ')
+  [ -n "$want" ] && [ "$got" = "$want" ] && pass "--filter '$expr': $(wc -w <<< "$got") of $total rows, as jq selects" ||
+    fail "--filter '$expr': got '$got', jq '$want'"
+done <<'FILTERS'
+version == 1.2|.version == "TLS 1.2"
+version == 1.3 and not resumed|.version == "TLS 1.3" and (.resumed | not)
+bytes > 3000|.bytes_c2s + .bytes_s2c > 3000
+suite contains chacha or group == SECP256R1|(.suite // "" | test("CHACHA")) or .group == "secp256r1"
+not decrypted|.decrypted != "yes" and .decrypted != "partly"
+resumed or hrr|.resumed or .hrr
+sni contains local and (port == 4433 or packets >= 30)|(.sni // "" | test("local")) and ((.server | endswith(":4433")) or .packets >= 30)
+duration > 1000|.duration_us > 1000000
+FILTERS
+"$TLSVIZ" replay "$T_TMP/all.pcapng" --connections --filter 'bytes > lots' > /dev/null 2> "$T_TMP/err"; rc=$?
+check "a bad filter: exit 2, the column and a caret under it" \
+  test $rc -eq 2 -a -n "$(grep 'column 9: a number was expected' "$T_TMP/err")" -a -n "$(grep '^          \^' "$T_TMP/err")"
+"$TLSVIZ" replay "$T_TMP/all.pcapng" --filter 'resumed' --batch > /dev/null 2> "$T_TMP/err"; rc=$?
+check "--filter without --connections: exit 2 saying so" test $rc -eq 2 -a -n "$(grep 'needs --connections' "$T_TMP/err")"
+
 # 10,000 connections: every row, bounded memory
 ONE=$T_TMP/one.pcapng F=$T_TMP/many.pcapng N=10000
 timeout 60 "$TLSVIZ" record -w "$ONE" > /dev/null 2>&1 && timeout 120 $PY "$TLSVIZ_SRC/tests/e2e/replicate.py" "$ONE" "$F" $N ||

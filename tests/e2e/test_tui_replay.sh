@@ -83,6 +83,12 @@ if run_tui replay "$T_TMP/two.pcapng" --keylog "$T_TMP/two.keys"; then
 	keys o o o
 	on_screen 'sorted by duration' && first_row | grep -Eq '#2 +127\.0\.0\.1:50009' &&
 		pass "o sorts the table: by duration the 2 s KeyUpdate session first" || fail "sort: $(first_row)"
+	keys f 'duration > x'
+	on_screen 'column 12: a number was expected' && pass "f: a filter that does not parse is said while typed" ||
+		fail "filter prompt: $(screen | tail -1)"
+	keys C-u 'duration > 100' Enter
+	on_screen "1 of 1 matching 'duration > 100' \(of 2\)" && first_row | grep -q '#2 ' &&
+		pass "f: the table shows the rows the filter matches" || fail "filter: $(screen | grep -E 'matching|#[12] ')"
 	keys Enter
 	wait_for 10 on_screen '^connection #2 ' && pass "enter opens the sorted table's row (#2)" || fail "open #2: $(screen | tail -1)"
 	keys q
