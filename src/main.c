@@ -37,7 +37,7 @@ enum opt_id {
 	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
 	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
 	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT, OPT_VIEW,
-	OPT_LAYOUT, OPT_REPORT, OPT_CONNECTIONS, OPT_FILTER, OPT_OUTPUT = 'o',
+	OPT_LAYOUT, OPT_REPORT, OPT_CONNECTIONS, OPT_FILTER, OPT_FOLLOW, OPT_OUTPUT = 'o',
 };
 
 struct opt {
@@ -98,6 +98,8 @@ static const struct opt opts[] = {
 	  .help = "with --batch: wait for Enter on stdin before each flight" },
 	{ .name = "connections", .id = OPT_CONNECTIONS, .cmds = CMD_REPLAY,
 	  .help = "one row per connection: server name, ALPN, version, suite, bytes, time, JA3/JA3S (implies --batch)" },
+	{ .name = "follow", .id = OPT_FOLLOW, .arg = "N", .cmds = CMD_REPLAY,
+	  .help = "connection N's decrypted data as a conversation (HTTP summarised; implies --batch)" },
 	{ .name = "filter", .id = OPT_FILTER, .arg = "EXPR", .cmds = CMD_REPLAY,
 	  .help = "with --connections: only the rows EXPR matches, e.g. 'sni contains example and version == 1.3'" },
 	{ .name = "rsa-key", .id = OPT_RSA_KEY, .arg = "FILE", .cmds = CMD_REPLAY | CMD_REPORT,
@@ -135,6 +137,7 @@ struct args {
 	struct engine_opts eo;
 	bool batch, json, step, packets, hex, ascii, no_color, eavesdropper, connections;
 	int layout; /* --layout, or -1 */
+	unsigned follow; /* --follow N, or 0 */
 	const char *write, *format, *keylog, *output, *report;
 	struct filter *filter; /* --filter, compiled */
 };
@@ -274,6 +277,12 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 	case OPT_JSON: a->json = a->batch = true; break; /* JSON Lines are a batch output */
 	case OPT_PACKETS: a->packets = true; break;
 	case OPT_CONNECTIONS: a->connections = a->batch = true; break;
+	case OPT_FOLLOW:
+		if (parse_num(val, 1, UINT32_MAX, &n))
+			return usage_error("--follow: '%s' is not a connection number (1, 2, ... as --connections lists them)", val);
+		a->follow = (unsigned)n;
+		a->batch = true;
+		break;
 	case OPT_FILTER: {
 		size_t col;
 
@@ -518,7 +527,8 @@ static struct sink *eve_view, *inner_view;
 static struct sink *make_view(struct args *a)
 {
 	struct view_opts vo = { .packets = a->packets, .hex = a->hex };
-	struct sink *v = a->connections ? view_conns_new(stdout, a->json, a->filter)
+	struct sink *v = a->follow	  ? view_follow_new(stdout, a->follow, a->json)
+		       : a->connections ? view_conns_new(stdout, a->json, a->filter)
 		       : a->json	? view_json_new(stdout)
 					: view_text_new(stdout, &vo);
 	struct sink *eve;
@@ -674,6 +684,8 @@ static int cmd_replay(struct args *a)
 		return usage_error("replay needs a capture FILE");
 	if (a->filter && !a->connections)
 		return usage_error("--filter needs --connections (in the TUI, f in the connection table)");
+	if (a->follow && a->connections)
+		return usage_error("--follow and --connections: one or the other");
 	if (!a->batch && !a->eo.export_dir)
 		return run_tui(a);
 	view = a->batch ? make_view(a) : NULL;

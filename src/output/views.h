@@ -36,6 +36,10 @@ void view_html_cancel(struct sink *s);
 struct filter;
 /* Only the rows filter (output/filter.h; NULL: all) matches are printed. */
 struct sink *view_conns_new(FILE *out, bool json, const struct filter *filter);
+/* --follow N: connection N's decrypted application data as a conversation
+ * of turns (text, or hex for binary; HTTP/1.x summarised), or with json one
+ * "turn" object per line with the bytes in hex. */
+struct sink *view_follow_new(FILE *out, uint32_t conn, bool json);
 /* Flush and free a view made by one of the above; returns 0 or ERR_IO. */
 int view_close(struct sink *s);
 
