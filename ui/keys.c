@@ -251,6 +251,14 @@ static void key_scenario(struct ui *u, int ch)
 	scen_open(u);
 }
 
+/* F: the connection's conversation. */
+static void key_conv(struct ui *u, int ch)
+{
+	(void)ch;
+	u->conv_open = true;
+	u->conv_top = 0;
+}
+
 /* q: quit. */
 static void key_quit(struct ui *u, int ch)
 {
@@ -296,6 +304,7 @@ static const struct tui_key table[] = {
 	{ .keycode = 'C', .name = "C", .help = "the connection table: server name, version, bytes, JA3; o sorts, f filters, enter opens", .handler = key_conn },
 	{ .keycode = 'S', .name = "S", .help = "pick a scenario (hrr, tamper, ...): restarts the session", .handler = key_scenario },
 	{ .keycode = 's', .name = "s", .help = "save the capture (pcapng with keys)", .handler = key_save },
+	{ .keycode = 'F', .name = "F", .help = "follow: the connection's decrypted conversation, turn by turn", .handler = key_conv },
 	{ .keycode = 'R', .name = "R", .help = "save an HTML report of the connection, as the view shows it", .handler = key_save },
 	{ .keycode = 'L', .name = "L", .help = "load a key log file", .handler = key_keylog },
 	{ .keycode = '?', .name = "?", .help = "this help", .handler = key_help },

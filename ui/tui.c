@@ -440,6 +440,8 @@ static void draw_all(struct ui *u)
 		draw_help(u);
 	else if (u->picker)
 		picker_draw(u);
+	else if (u->conv_open)
+		conv_draw(u);
 	else if (u->scen_picker)
 		scen_draw(u);
 	doupdate();
@@ -514,7 +516,7 @@ static void mouse_key(struct ui *u)
 {
 	MEVENT me;
 
-	if (getmouse(&me) != OK || u->help || u->picker || u->scen_picker)
+	if (getmouse(&me) != OK || u->help || u->picker || u->scen_picker || u->conv_open)
 		return;
 	for (int i = 0; i < NPANES; i++) {
 		struct pane *p = &u->panes[i];
@@ -561,6 +563,10 @@ static void handle_key(struct ui *u, int ch)
 	}
 	if (u->scen_picker) {
 		scen_key(u, ch);
+		return;
+	}
+	if (u->conv_open) {
+		conv_key(u, ch);
 		return;
 	}
 	if (u->rows < MIN_ROWS || u->cols < MIN_COLS) {
@@ -775,6 +781,7 @@ int tui_run(const struct tui_opts *o)
 	if (u->eng)
 		engine_close(u->eng);
 	hist_clear(u);
+	conv_free(u);
 	filter_free(u->conn_filter);
 	free(u);
 	return rc;

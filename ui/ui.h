@@ -238,6 +238,10 @@ struct ui {
 	char conn_filter_text[512];
 	struct conn_table *ctab; /* a summary row per connection, of every event seen */
 	bool readback;      /* the events now are a connection read again: not counted */
+	bool conv_open;     /* F: the conversation overlay */
+	int conv_top;
+	char **conv_lines;
+	size_t conv_n, conv_cap;
 	bool picker_shown;
 	bool scen_picker;   /* the scenario picker (S) is open */
 	/* tamper: the byte the attacker flipped (an EV_NOTE with its offset) */
@@ -270,6 +274,11 @@ void picker_key(struct ui *u, int ch);
 void picker_filter_prompt(struct ui *u, int y);
 /* Enter in the filter prompt: apply the text typed (empty: no filter). */
 void picker_filter_apply(struct ui *u);
+
+/* ---- follow.c: F, the conversation of the selected connection ---- */
+void conv_draw(struct ui *u);
+void conv_key(struct ui *u, int ch);
+void conv_free(struct ui *u);
 
 /* ---- report.c ---- */
 /* Write the selected connection, as the current view shows it, as an HTML

@@ -102,52 +102,99 @@ static bool binary(const uint8_t *b, size_t n)
 	return odd * 8 > n;
 }
 
-static void text_turn(struct follow_view *v)
-{
-	FILE *f = v->out;
-	char sum[300];
+/* A line being built for follow_format_turn's callback. */
+struct fline {
+	char s[4096];
+	size_t n;
+	void (*out)(void *arg, const char *text);
+	void *arg;
+};
 
-	http_summary(v->buf, v->len, sum, sizeof sum);
-	fprintf(f, "-- %s, %llu bytes in %llu record%s%s%s%s\n",
-		v->dir == DIR_C2S ? "client -> server" : "server -> client", (unsigned long long)v->total,
-		(unsigned long long)v->records, v->records == 1 ? "" : "s", sum[0] ? "  [" : "", sum, sum[0] ? "]" : "");
-	if (binary(v->buf, v->len)) {
-		for (size_t i = 0; i < v->len; i += 16) {
-			fprintf(f, "   %06zx ", i);
+static void fl_emit(struct fline *l)
+{
+	l->s[l->n] = '\0';
+	l->out(l->arg, l->s);
+	l->n = 0;
+}
+
+static void fl_put(struct fline *l, const char *t)
+{
+	size_t k = strlen(t);
+
+	if (l->n + k + 1 > sizeof l->s)
+		fl_emit(l); /* a very long line goes on on the next */
+	memcpy(l->s + l->n, t, k);
+	l->n += k;
+}
+
+void follow_format_turn(enum dir dir, const uint8_t *b, size_t n, uint64_t total, uint64_t records,
+			void (*out)(void *arg, const char *text), void *arg)
+{
+	struct fline l = { .out = out, .arg = arg };
+	char sum[300], t[160];
+
+	http_summary(b, n, sum, sizeof sum);
+	snprintf(l.s, sizeof l.s, "-- %s, %llu bytes in %llu record%s%s%s%s",
+		 dir == DIR_C2S ? "client -> server" : "server -> client", (unsigned long long)total,
+		 (unsigned long long)records, records == 1 ? "" : "s", sum[0] ? "  [" : "", sum, sum[0] ? "]" : "");
+	l.n = strlen(l.s);
+	fl_emit(&l);
+	if (binary(b, n)) {
+		for (size_t i = 0; i < n; i += 16) {
+			int w = snprintf(t, sizeof t, "   %06zx ", i);
+
 			for (size_t k = i; k < i + 16; k++)
-				k < v->len ? fprintf(f, " %02x", v->buf[k]) : fputs("   ", f);
-			fputs("  ", f);
-			for (size_t k = i; k < i + 16 && k < v->len; k++)
-				fputc(v->buf[k] >= 0x20 && v->buf[k] < 0x7f ? v->buf[k] : '.', f);
-			fputc('\n', f);
+				w += k < n ? snprintf(t + w, sizeof t - (size_t)w, " %02x", b[k])
+					   : snprintf(t + w, sizeof t - (size_t)w, "   ");
+			w += snprintf(t + w, sizeof t - (size_t)w, "  ");
+			for (size_t k = i; k < i + 16 && k < n; k++)
+				t[w++] = (char)(b[k] >= 0x20 && b[k] < 0x7f ? b[k] : '.');
+			t[w] = '\0';
+			fl_put(&l, t);
+			fl_emit(&l);
 		}
 	} else {
 		bool bol = true;
 
-		for (size_t i = 0; i < v->len; i++) {
-			uint8_t c = v->buf[i];
+		for (size_t i = 0; i < n; i++) {
+			uint8_t c = b[i];
 
 			if (bol)
-				fputs("   ", f);
+				fl_put(&l, "   ");
 			bol = false;
 			if (c == '\n') {
-				fputc('\n', f);
+				fl_emit(&l);
 				bol = true;
-			} else if (c == '\r') {
-				fputs("\\r", f);
-			} else if (c == '\t') {
-				fputs("\\t", f);
-			} else if (c >= 0x20 && c < 0x7f) {
-				fputc(c, f);
-			} else {
-				fprintf(f, "\\x%02x", c);
+				continue;
 			}
+			if (c == '\r')
+				snprintf(t, sizeof t, "\\r");
+			else if (c == '\t')
+				snprintf(t, sizeof t, "\\t");
+			else if (c >= 0x20 && c < 0x7f)
+				snprintf(t, sizeof t, "%c", c);
+			else
+				snprintf(t, sizeof t, "\\x%02x", c);
+			fl_put(&l, t);
 		}
 		if (!bol)
-			fputc('\n', f);
+			fl_emit(&l);
 	}
-	if (v->total > v->len)
-		fprintf(f, "   ... %llu more bytes in this turn\n", (unsigned long long)(v->total - v->len));
+	if (total > n) {
+		snprintf(t, sizeof t, "   ... %llu more bytes in this turn", (unsigned long long)(total - n));
+		fl_put(&l, t);
+		fl_emit(&l);
+	}
+}
+
+static void print_line(void *arg, const char *text)
+{
+	fprintf(arg, "%s\n", text);
+}
+
+static void text_turn(struct follow_view *v)
+{
+	follow_format_turn(v->dir, v->buf, v->len, v->total, v->records, print_line, v->out);
 }
 
 static void json_turn(struct follow_view *v)

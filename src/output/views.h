@@ -40,6 +40,11 @@ struct sink *view_conns_new(FILE *out, bool json, const struct filter *filter);
  * of turns (text, or hex for binary; HTTP/1.x summarised), or with json one
  * "turn" object per line with the bytes in hex. */
 struct sink *view_follow_new(FILE *out, uint32_t conn, bool json);
+/* One turn (dir's n bytes of b, of total in records records) as --follow
+ * prints it, line by line to out(arg, line): a header line, then the text
+ * (control bytes escaped) or a hex dump. The TUI's follow view uses it too. */
+void follow_format_turn(enum dir dir, const uint8_t *b, size_t n, uint64_t total, uint64_t records,
+			void (*out)(void *arg, const char *text), void *arg);
 /* Flush and free a view made by one of the above; returns 0 or ERR_IO. */
 int view_close(struct sink *s);
 

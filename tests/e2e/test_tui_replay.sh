@@ -93,6 +93,26 @@ if run_tui replay "$T_TMP/two.pcapng" --keylog "$T_TMP/two.keys"; then
 	wait_for 10 on_screen '^connection #2 ' && pass "enter opens the sorted table's row (#2)" || fail "open #2: $(screen | tail -1)"
 	keys q
 fi
+## F: the conversation, as --follow prints it
+if run_tui replay "$CAP/tls13-aes128gcm.pcapng" --keylog "$CAP/tls13-aes128gcm.keys"; then
+	wait_for 20 on_screen 'indexed 100 %' || fail "follow: indexing did not finish"
+	keys F
+	on_screen 'client -> server, 44 bytes in 1 record  \[HTTP request: GET /hello.txt\]' &&
+		on_screen 'Host: localhost\\r' && on_screen 'server -> client, 130 bytes' &&
+		pass "F: the decrypted conversation, HTTP summarised, CR shown as \\r" || { fail "F"; screen >&2; }
+	keys F e F
+	on_screen 'An eavesdropper sees no plaintext' && ! on_screen 'GET /hello' &&
+		pass "F in the eavesdropper view: no plaintext" || fail "F eavesdropper"
+	keys F q
+fi
+timeout 60 "$TLSVIZ" record -w "$T_TMP/bulk.pcapng" --body-bytes 300000 > /dev/null 2>&1
+if run_tui replay "$T_TMP/bulk.pcapng"; then
+	wait_for 20 on_screen 'indexed 100 %' || fail "bulk: indexing did not finish"
+	keys F G
+	on_screen 'server -> client: [0-9]+ more records, [0-9]+ bytes, folded \(batch --follow 1 shows them\)' && pass "F: folded bulk records are counted and the way to see them said" ||
+		{ fail "F on bulk data"; screen >&2; }
+	keys F q
+fi
 ## the seed's story: static RSA with only the server's key
 if run_tui replay "$CAP/tls12-rsa-aes128gcm.pcapng" --rsa-key "$CAP/rsa-server.key"; then
 	wait_for 20 on_screen 'indexed 100 %' || fail "static RSA replay: indexing did not finish"
