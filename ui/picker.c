@@ -124,6 +124,17 @@ void picker_draw(struct ui *u)
 
 		if (!x) {
 			snprintf(line, sizeof line, "%s%s", c->id == u->conn ? "* " : "  ", c->label);
+		} else if (x->label[0]) {
+			/* what the connection is in the story, where the address and name go */
+			char id[16];
+			int idw = snprintf(id, sizeof id, "#%u ", c->id);
+
+			size_text(x->bytes[DIR_C2S], a, sizeof a);
+			size_text(x->bytes[DIR_S2C], b, sizeof b);
+			snprintf(line, sizeof line, "%s%s%-*.*s %-7s %-28.28s %-10s %9s %9s %8.1f %s",
+				 c->id == u->conn ? "* " : "  ", id, 52 - idw, 52 - idw, x->label, conn_row_version(x),
+				 x->suite[0] ? x->suite : "-", conn_row_decrypted(x), a, b, (x->t1 - x->t0) / 1e3,
+				 x->have_ch ? x->ja3 : "-");
 		} else {
 			size_text(x->bytes[DIR_C2S], a, sizeof a);
 			size_text(x->bytes[DIR_S2C], b, sizeof b);

@@ -104,6 +104,7 @@ int conn_table_add(struct conn_table *t, const struct event *ev)
 	case EV_CONN:
 		copy(c->client, sizeof c->client, ev->u.conn.client);
 		copy(c->server, sizeof c->server, ev->u.conn.server);
+		copy(c->label, sizeof c->label, ev->u.conn.label);
 		break;
 	case EV_FACTS: {
 		const struct ev_facts *f = &ev->u.facts;

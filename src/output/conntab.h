@@ -15,6 +15,7 @@ struct conn_row {
 	char client[64], server[64];
 	uint16_t version;
 	char suite[80], group[40], sni[256], alpn[64];
+	char label[64];               /* what the engine says the connection is (forward secrecy's parts), or "" */
 	bool resumed, hrr, have_ch, have_sh;
 	unsigned alerts;
 	int fatal_alert;              /* description of the first fatal alert, -1 none */
