@@ -26,6 +26,15 @@ need() { local t; for t in "$@"; do command -v "$t" >/dev/null || { fail "missin
 # asan_build: TLSVIZ is built with AddressSanitizer (its memory figures and
 # timings say nothing about the normal build's).
 asan_build() { ldd "$TLSVIZ" 2>/dev/null | grep -q libasan || nm "$TLSVIZ" 2>/dev/null | grep -q ' __asan_init'; }
+# tshark_http FILE ARGS...: tshark -r FILE ARGS with the live session's
+# server port decoded as TLS carrying HTTP. The port is ephemeral, and
+# tshark gives some ports in that range to other dissectors (a session on
+# 5432 is read as PostgreSQL and shows no HTTP), so say what the port carries.
+tshark_http() {
+  local f=$1 port; shift
+  port=$(tshark -r "$f" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields -e tcp.dstport -c 1 2>/dev/null)
+  tshark -n -r "$f" ${port:+-d "tcp.port==$port,tls" -d "tls.port==$port,http"} "$@"
+}
 # done_tests: print the summary and exit non-zero if anything failed.
 done_tests() {
   echo "$T_PASSES passed, $T_FAILS failed"

@@ -9,7 +9,7 @@ need tshark setpriv capinfos
 # http_seen FILE TAG: tshark (no key options) shows the GET and the 200.
 http_seen() {
   local f=$1 tag=$2 out
-  out=$(tshark -r "$f" -Y http -T fields -e http.request.method -e http.response.code 2>/dev/null)
+  out=$(tshark_http "$f" -Y http -T fields -e http.request.method -e http.response.code 2>/dev/null)
   grep -q GET <<<"$out" || { fail "$tag: no GET in tshark's view of $f"; return 1; }
   grep -q 200 <<<"$out" || { fail "$tag: no 200 in tshark's view of $f"; return 1; }
   pass "$tag: tshark decrypts the GET and the 200 with no options"

@@ -163,7 +163,7 @@ wait_for 10 on_screen 'saved [^ ]*\.pcapng'
 name=$(screen | grep -o 'saved [^ ]*\.pcapng' | head -1 | cut -d' ' -f2)
 if [ -n "$name" ] && [ "${name#"$T_TMP"/}" != "$name" ] && wait_for 5 test -s "$name"; then
 	pass "s saved $name"
-	if timeout 60 tshark -r "$name" -Y http 2>/dev/null | grep -q 'GET'; then
+	if tshark_http "$name" -Y http 2>/dev/null | grep -q GET; then
 		pass "tshark decrypts the saved capture without options (http GET)"
 	else
 		fail "tshark -r $name -Y http shows no GET"
