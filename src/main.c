@@ -777,12 +777,13 @@ int main(int argc, char **argv)
 
 		cargv[0] = argv[0];
 		rc = parse_args(cargc, cargv, &a, &first);
-		if (rc)
-			return rc;
-		if ((a.cmd->id == CMD_REPLAY || a.cmd->id == CMD_REPORT) && first < cargc)
+		if (rc == 0 && (a.cmd->id == CMD_REPLAY || a.cmd->id == CMD_REPORT) && first < cargc)
 			a.eo.file = cargv[first++];
-		if (first < cargc)
-			return usage_error("unexpected argument '%s'", cargv[first]);
+		if (rc == 0 && first < cargc)
+			rc = usage_error("unexpected argument '%s'", cargv[first]);
 	}
-	return a.cmd->run(&a);
+	if (rc == 0)
+		rc = a.cmd->run(&a);
+	filter_free(a.filter); /* the one thing parse_args allocates */
+	return rc;
 }
