@@ -12,6 +12,7 @@
 #include "output/filter.h"
 
 #include "core/err.h"
+#include "core/idtab.h"
 #include "output/jsonw.h"
 #include "output/view_int.h"
 #include "tls/fingerprint.h"
@@ -37,19 +38,8 @@ struct conns_view {
 
 static struct conn_row *row(struct conn_table *v, uint32_t id)
 {
-	if (id > v->at_cap) {
-		size_t cap = v->at_cap ? v->at_cap : 64;
-		uint32_t *a;
-
-		while (cap < id)
-			cap *= 2;
-		a = realloc(v->at, cap * sizeof *a);
-		if (!a)
-			return NULL;
-		memset(a + v->at_cap, 0, (cap - v->at_cap) * sizeof *a);
-		v->at = a;
-		v->at_cap = cap;
-	}
+	if (idtab_reserve((void **)&v->at, &v->at_cap, sizeof *v->at, id) < 0)
+		return NULL;
 	if (v->at[id - 1])
 		return &v->r[v->at[id - 1] - 1];
 	if (v->n == v->cap) {
