@@ -28,13 +28,15 @@ for line in open(sys.argv[1]):
     if alerts:
         s["alerts"] += len(alerts.split(","))
 
+# a client port may come again in a later connection: the rows of one client
+# address in the order they appeared, matched to the streams in theirs
 ours = {}
 for line in open(sys.argv[2]):
     o = json.loads(line)
-    ours[o["client"]] = o
+    ours.setdefault(o["client"], []).append(o)
 bad = 0
-for sid, s in streams.items():
-    o = ours.get(s["client"])
+for sid, s in sorted(streams.items(), key=lambda kv: int(kv[0])):
+    o = ours[s["client"]].pop(0) if ours.get(s["client"]) else None
     if not o:
         print("stream %s: no row" % sid)
         bad += 1
