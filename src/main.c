@@ -97,7 +97,7 @@ static const struct opt opts[] = {
 	{ .name = "step", .id = OPT_STEP, .cmds = CMD_LIVE,
 	  .help = "with --batch: wait for Enter on stdin before each flight" },
 	{ .name = "connections", .id = OPT_CONNECTIONS, .cmds = CMD_REPLAY,
-	  .help = "one row per connection: server name, ALPN, version, suite, bytes, time, JA3/JA3S (implies --batch)" },
+	  .help = "one row per connection: server name, ALPN, version, suite, bytes, time, JA4/JA4S, JA3/JA3S (implies --batch)" },
 	{ .name = "follow", .id = OPT_FOLLOW, .arg = "N", .cmds = CMD_REPLAY,
 	  .help = "connection N's decrypted data as a conversation (HTTP summarised; implies --batch)" },
 	{ .name = "filter", .id = OPT_FILTER, .arg = "EXPR", .cmds = CMD_REPLAY,

@@ -138,16 +138,24 @@ int conn_table_add(struct conn_table *t, const struct event *ev)
 			fp = malloc(sizeof *fp);
 			if (fp && fp_ja3(h->bytes, h->len, fp) == 0) {
 				c->ja3_full = strdup(fp->full);
-				memcpy(c->ja3, fp->md5, sizeof c->ja3);
+				memcpy(c->ja3, fp->hash, sizeof c->ja3);
 				c->have_ch = true;
+			}
+			if (fp && fp_ja4(h->bytes, h->len, fp) == 0) {
+				c->ja4_r = strdup(fp->full);
+				memcpy(c->ja4, fp->hash, sizeof c->ja4);
 			}
 			free(fp);
 		} else if (h->msg_type == 2 && !c->have_sh) {
 			fp = malloc(sizeof *fp);
 			if (fp && fp_ja3s(h->bytes, h->len, fp) == 0) {
 				c->ja3s_full = strdup(fp->full);
-				memcpy(c->ja3s, fp->md5, sizeof c->ja3s);
+				memcpy(c->ja3s, fp->hash, sizeof c->ja3s);
 				c->have_sh = true;
+			}
+			if (fp && fp_ja4s(h->bytes, h->len, fp) == 0) {
+				c->ja4s_r = strdup(fp->full);
+				memcpy(c->ja4s, fp->hash, sizeof c->ja4s);
 			}
 			free(fp);
 		}
@@ -173,6 +181,8 @@ void conn_table_free(struct conn_table *t)
 	for (size_t i = 0; i < t->n; i++) {
 		free(t->r[i].ja3_full);
 		free(t->r[i].ja3s_full);
+		free(t->r[i].ja4_r);
+		free(t->r[i].ja4s_r);
 	}
 	free(t->r);
 	free(t->at);
@@ -233,9 +243,9 @@ static void text_rows(struct conns_view *v)
 
 	if (!v->t->n)
 		return; /* no connection (or the input could not be read: said already) */
-	fprintf(f, "%-5s %-21s %-21s %-24s %-8s %-7s %-38s %-16s %-4s %-6s %9s %9s %6s %10s %10s %-10s %-32s %s\n", "conn",
+	fprintf(f, "%-5s %-21s %-21s %-24s %-8s %-7s %-38s %-16s %-4s %-6s %9s %9s %6s %10s %10s %-10s %-36s %-25s %-32s %s\n", "conn",
 		"client", "server", "sni", "alpn", "version", "suite", "group", "res", "alerts", "c2s B", "s2c B",
-		"pkts", "start s", "dur ms", "decrypted", "ja3", "ja3s");
+		"pkts", "start s", "dur ms", "decrypted", "ja4", "ja4s", "ja3", "ja3s");
 	for (size_t i = 0; i < v->t->n; i++) {
 		const struct conn_row *c = &v->t->r[i];
 
@@ -254,10 +264,11 @@ static void text_rows(struct conns_view *v)
 		term_str(f, c->suite, 38);
 		fputc(' ', f);
 		term_str(f, c->group, 16);
-		fprintf(f, " %-4s %-6u %9llu %9llu %6llu %10.6f %10.3f %-10s %-32s %s", c->resumed ? "yes" : "no",
+		fprintf(f, " %-4s %-6u %9llu %9llu %6llu %10.6f %10.3f %-10s %-36s %-25s %-32s %s", c->resumed ? "yes" : "no",
 			c->alerts, (unsigned long long)c->bytes[DIR_C2S], (unsigned long long)c->bytes[DIR_S2C],
 			(unsigned long long)c->packets, c->t0 / 1e6, (c->t1 - c->t0) / 1e3, conn_row_decrypted(c),
-			c->have_ch ? c->ja3 : "-", c->have_sh ? c->ja3s : "-");
+			c->ja4[0] ? c->ja4 : "-", c->ja4s[0] ? c->ja4s : "-", c->have_ch ? c->ja3 : "-",
+			c->have_sh ? c->ja3s : "-");
 		if (c->why[0] && c->dec != c->enc) {
 			fputs("  (", f);
 			term_str(f, c->why, 0);
@@ -334,6 +345,10 @@ static int json_rows(struct conns_view *v)
 		json_str_or_null(&w, "ja3_full", c->ja3_full);
 		json_str_or_null(&w, "ja3s", c->have_sh ? c->ja3s : NULL);
 		json_str_or_null(&w, "ja3s_full", c->ja3s_full);
+		json_str_or_null(&w, "ja4", c->ja4[0] ? c->ja4 : NULL);
+		json_str_or_null(&w, "ja4_r", c->ja4_r);
+		json_str_or_null(&w, "ja4s", c->ja4s[0] ? c->ja4s : NULL);
+		json_str_or_null(&w, "ja4s_r", c->ja4s_r);
 		jsonw_end_obj(&w);
 		jsonw_newline(&w);
 	}

@@ -25,6 +25,8 @@ struct conn_row {
 	char why[120];                /* why the first encrypted record did not decrypt */
 	char *ja3_full, *ja3s_full;   /* malloc'd */
 	char ja3[33], ja3s[33];
+	char *ja4_r, *ja4s_r;         /* the raw forms, malloc'd */
+	char ja4[40], ja4s[40];       /* "" until the hello is seen */
 };
 
 struct conn_table;

@@ -35,6 +35,8 @@ static const char *s_client(const struct conn_row *r, char *b, size_t c) { (void
 static const char *s_server(const struct conn_row *r, char *b, size_t c) { (void)b, (void)c; return r->server; }
 static const char *s_ja3(const struct conn_row *r, char *b, size_t c) { (void)b, (void)c; return r->have_ch ? r->ja3 : ""; }
 static const char *s_ja3s(const struct conn_row *r, char *b, size_t c) { (void)b, (void)c; return r->have_sh ? r->ja3s : ""; }
+static const char *s_ja4(const struct conn_row *r, char *b, size_t c) { (void)b, (void)c; return r->ja4; }
+static const char *s_ja4s(const struct conn_row *r, char *b, size_t c) { (void)b, (void)c; return r->ja4s; }
 static const char *s_why(const struct conn_row *r, char *b, size_t c) { (void)b, (void)c; return r->why; }
 static const char *s_decrypted(const struct conn_row *r, char *b, size_t c)
 {
@@ -89,6 +91,7 @@ static const struct ffield fields[] = {
 	{ "bytes_s2c", F_NUM, NULL, n_bytes_s2c }, { "packets", F_NUM, NULL, n_packets },
 	{ "duration", F_NUM, NULL, n_duration }, { "conn", F_NUM, NULL, n_conn },
 	{ "ja3", F_STR, s_ja3, NULL },           { "ja3s", F_STR, s_ja3s, NULL },
+	{ "ja4", F_STR, s_ja4, NULL },           { "ja4s", F_STR, s_ja4s, NULL },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 

@@ -2,7 +2,8 @@
 # replay --connections (one row per connection) against tshark on every
 # shipped capture: per TCP connection the packets, the payload bytes each
 # way, the server name, and JA3 / JA3S (Wireshark's tls.handshake.ja3_full,
-# ja3, ja3s_full, ja3s) of the first hellos. Then the text table, and a
+# ja3, ja3s_full, ja3s) of the first hellos; JA4 of the first ClientHello
+# computed by the oracle from the lists tshark decodes (tshark 4.0 has no JA4). Then the text table, and a
 # capture of 10,000 connections: 10,000 rows in bounded memory.
 . "$(dirname "$0")/lib.sh"
 need tshark jq
@@ -11,8 +12,12 @@ CAP=$TLSVIZ_SRC/captures
 FIELDS=(tcp.stream ip.src tcp.srcport ip.dst tcp.dstport tcp.len tcp.flags.syn tcp.flags.ack
   tls.handshake.extensions_server_name tls.handshake.ja3_full tls.handshake.ja3 tls.handshake.ja3s_full
   tls.handshake.ja3s)
-targs=()
+CH_FIELDS=(tcp.stream tls.handshake.ciphersuite tls.handshake.extension.type tls.handshake.sig_hash_alg
+  tls.handshake.extensions.supported_version tls.handshake.extensions_alpn_str
+  tls.handshake.extensions_server_name tls.handshake.version)
+targs=() chargs=()
 for f in "${FIELDS[@]}"; do targs+=(-e "$f"); done
+for f in "${CH_FIELDS[@]}"; do chargs+=(-e "$f"); done
 
 n=0
 for cap in "$CAP"/*.pcapng; do
@@ -23,9 +28,11 @@ for cap in "$CAP"/*.pcapng; do
   # the first occurrence of each field: a ja3_full holds commas itself
   tshark -r "$cap" -T fields -E occurrence=f "${targs[@]}" > "$T_TMP/t.tsv" 2>/dev/null ||
     { fail "$name: tshark failed"; continue; }
+  tshark -r "$cap" -Y 'tls.handshake.type == 1' -T fields -E occurrence=a -E aggregator=, "${chargs[@]}" \
+    > "$T_TMP/ch.tsv" 2>/dev/null || { fail "$name: tshark (ClientHello lists) failed"; continue; }
   "$TLSVIZ" replay "$cap" "${args[@]}" --connections --json > "$T_TMP/o.jsonl" 2> "$T_TMP/err"
   [ $? -le 1 ] || { fail "$name: replay --connections: $(cat "$T_TMP/err")"; continue; }
-  if $PY "$TLSVIZ_SRC/tests/e2e/connections_oracle.py" "$T_TMP/t.tsv" "$T_TMP/o.jsonl" > "$T_TMP/cmp"; then
+  if $PY "$TLSVIZ_SRC/tests/e2e/connections_oracle.py" "$T_TMP/t.tsv" "$T_TMP/o.jsonl" "$T_TMP/ch.tsv" > "$T_TMP/cmp"; then
     pass "$name: $(tail -1 "$T_TMP/cmp") with tshark"
   else
     fail "$name: $(head -5 "$T_TMP/cmp")"
