@@ -301,7 +301,7 @@ static const struct tui_key table[] = {
 	{ .keycode = 'X', .name = "X", .handler = key_hide },
 	{ .keycode = '/', .name = "/", .help = "search hex bytes (16 03 01) or text", .handler = key_search },
 	{ .keycode = 'N', .name = "N", .help = "next search hit", .handler = key_search_again },
-	{ .keycode = 'C', .name = "C", .help = "the connection table: server name, version, bytes, JA3; o sorts, f filters, enter opens", .handler = key_conn },
+	{ .keycode = 'C', .name = "C", .help = "the connection table: server name, version, bytes, start, duration, JA4; o sorts by the next column, O reverses, left/right scroll, f filters, enter opens", .handler = key_conn },
 	{ .keycode = 'S', .name = "S", .help = "pick a scenario (hrr, tamper, ...): restarts the session", .handler = key_scenario },
 	{ .keycode = 's', .name = "s", .help = "save the capture (pcapng with keys)", .handler = key_save },
 	{ .keycode = 'F', .name = "F", .help = "follow: the connection's decrypted conversation, turn by turn", .handler = key_conv },

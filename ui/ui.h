@@ -232,6 +232,10 @@ struct ui {
 	int picker_cur;
 	int picker_top;     /* first row shown */
 	int picker_sort;    /* the column the table is sorted by (o cycles) */
+	bool picker_rev;    /* O: the other way round */
+	int picker_left;    /* the first column shown after conn (left/right scroll) */
+	bool picker_seek;   /* o chose a column: scroll it into view at the next draw */
+	uint64_t picker_t0; /* the earliest connection's start: the start column counts from it */
 	size_t *picker_order; /* conns indices in the table's order, the filter's matches only */
 	size_t picker_order_cap, picker_n;
 	struct filter *conn_filter; /* f in the table (output/filter.h), or NULL */

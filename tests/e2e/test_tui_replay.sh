@@ -71,7 +71,7 @@ if T_LANG=C T_ENV="NO_COLOR=1" run_tui replay "$CAP/tls13-aes128gcm.pcapng" --ke
 	on_screen '\|- 2 ClientHello -+> ' && pass "C locale: ASCII ladder arrows" || fail "C locale ladder arrows"
 	keys q
 fi
-## the connection table: a row per connection, sorted with o
+## the connection table: a row per connection, sorted by any column with o, reversed with O
 mergecap -w "$T_TMP/two.pcapng" "$CAP/tls13-aes128gcm.pcapng" "$CAP/tls13-keyupdate.pcapng" 2>/dev/null
 cat "$CAP/tls13-aes128gcm.keys" "$CAP/tls13-keyupdate.keys" > "$T_TMP/two.keys"
 if run_tui replay "$T_TMP/two.pcapng" --keylog "$T_TMP/two.keys"; then
@@ -80,9 +80,23 @@ if run_tui replay "$T_TMP/two.pcapng" --keylog "$T_TMP/two.keys"; then
 	first_row() { screen | grep -E '^.*#[12] ' | head -1; }
 	first_row | grep -Eq '#1 +127\.0\.0\.1:50000 +localhost +TLS 1\.3 +TLS_AES_128_GCM_SHA256 .* yes ' &&
 		pass "connection table: server name, version, suite, decrypted per row" || fail "table row: $(first_row)"
-	keys o o o
-	on_screen 'sorted by duration' && first_row | grep -Eq '#2 +127\.0\.0\.1:50009' &&
+	on_screen 'conn↑ +client +server name' && pass "the table's header marks the sort column" ||
+		fail "header: $(screen | grep -m1 'client')"
+	keys o o o o o o o o o
+	on_screen 'sorted by duration' && on_screen ' ms↓ ' && on_screen 'columns [0-9]+-10 of 11' &&
+		first_row | grep -Eq '#2 .* 2004\.[0-9] ' &&
 		pass "o sorts the table: by duration the 2 s KeyUpdate session first" || fail "sort: $(first_row)"
+	keys O
+	on_screen 'sorted by duration, reversed' && first_row | grep -Eq '#1 .* 5\.8 ' &&
+		pass "O reverses the sort: the shorter session first" || fail "reverse: $(first_row)"
+	keys o
+	on_screen 'sorted by JA4' && first_row | grep -Eq ' t13d[0-9]{4}00_[0-9a-f]{12}_[0-9a-f]{12}' &&
+		pass "o reaches the last column, JA4" || fail "JA4 column: $(first_row)"
+	keys o
+	on_screen 'sorted by order seen' && first_row | grep -Eq '#1 ' || fail "o wraps round to the order seen"
+	keys Left Left Left Left Left Left Left Left Left Left
+	first_row | grep -Eq '#1 +127\.0\.0\.1:50000 +localhost ' && on_screen 'columns 2-[0-9]+ of 11' &&
+		pass "left scrolls back to the first columns" || fail "scroll left: $(first_row)"
 	keys f 'duration > x'
 	on_screen 'column 12: a number was expected' && pass "f: a filter that does not parse is said while typed" ||
 		fail "filter prompt: $(screen | tail -1)"
