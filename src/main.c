@@ -37,7 +37,7 @@ enum opt_id {
 	OPT_CERT, OPT_KEY, OPT_CA, OPT_PORT, OPT_PATH, OPT_BODY_BYTES, OPT_KEYLOG,
 	OPT_CAPTURE, OPT_STEP, OPT_RSA_KEY, OPT_EXPORT, OPT_FORMAT, OPT_PACKETS,
 	OPT_HEX, OPT_ASCII, OPT_NO_COLOR, OPT_HELP_KEYS, OPT_SCENARIO, OPT_COUNT, OPT_TIMEOUT, OPT_VIEW,
-	OPT_LAYOUT, OPT_REPORT, OPT_CONNECTIONS, OPT_FILTER, OPT_FOLLOW, OPT_OUTPUT = 'o',
+	OPT_LAYOUT, OPT_TIME, OPT_REPORT, OPT_CONNECTIONS, OPT_FILTER, OPT_FOLLOW, OPT_OUTPUT = 'o',
 };
 
 struct opt {
@@ -49,6 +49,10 @@ struct opt {
 };
 
 /* Every option of every subcommand; tlsviz(1) documents each of these. */
+/* --time's words, by enum time_mode. */
+static const char *const time_modes[] = { [TIME_NONE] = "none", [TIME_REL] = "rel", [TIME_DELTA] = "delta",
+					  [TIME_ABS] = "abs", NULL };
+
 static const struct opt opts[] = {
 	{ .name = "help", .id = OPT_HELP, .help = "show this help and exit" },
 	{ .name = "version", .id = OPT_VERSION, .help = "show the version and exit" },
@@ -61,6 +65,9 @@ static const struct opt opts[] = {
 	  .help = "with --batch text: one line per TCP packet too" },
 	{ .name = "hex", .id = OPT_HEX, .cmds = CMD_VIEWS,
 	  .help = "with --batch text: hex dump of every record as on the wire" },
+	{ .name = "time", .id = OPT_TIME, .arg = "rel|abs|delta|none", .cmds = CMD_VIEWS,
+	  .help = "times: since the first packet (rel, batch text's default), UTC (abs), since the previous item "
+		  "(delta, TUI), none; TUI: t cycles" },
 	{ .name = "view", .id = OPT_VIEW, .arg = "insider|eavesdropper", .cmds = CMD_VIEWS | CMD_REPORT,
 	  .help = "insider (default: keys and plaintext) or eavesdropper (only what the wire shows); TUI: e toggles" },
 	{ .name = "scenario", .id = OPT_SCENARIO, .arg = "NAME", .cmds = CMD_LIVE_LIKE,
@@ -137,6 +144,7 @@ struct args {
 	struct engine_opts eo;
 	bool batch, json, step, packets, hex, ascii, no_color, eavesdropper, connections;
 	int layout; /* --layout, or -1 */
+	int time;   /* --time: an enum time_mode, or -1 */
 	unsigned follow; /* --follow N, or 0 */
 	const char *write, *format, *keylog, *output, *report;
 	struct filter *filter; /* --filter, compiled */
@@ -276,6 +284,12 @@ static int apply_opt(struct args *a, const struct opt *o, const char *val)
 	case OPT_BATCH: a->batch = true; break;
 	case OPT_JSON: a->json = a->batch = true; break; /* JSON Lines are a batch output */
 	case OPT_PACKETS: a->packets = true; break;
+	case OPT_TIME:
+		for (a->time = 0; time_modes[a->time] && strcmp(time_modes[a->time], val); a->time++)
+			;
+		if (!time_modes[a->time])
+			return usage_error("--time: '%s' is not rel, abs, delta or none", val);
+		break;
 	case OPT_CONNECTIONS: a->connections = a->batch = true; break;
 	case OPT_FOLLOW:
 		if (parse_num(val, 1, UINT32_MAX, &n))
@@ -526,7 +540,8 @@ static struct sink *eve_view, *inner_view;
  * projection with --view eavesdropper). */
 static struct sink *make_view(struct args *a)
 {
-	struct view_opts vo = { .packets = a->packets, .hex = a->hex };
+	struct view_opts vo = { .packets = a->packets, .hex = a->hex,
+				.time = a->time < 0 ? TIME_REL : a->time == TIME_DELTA ? TIME_REL : (enum time_mode)a->time };
 	struct sink *v = a->follow	  ? view_follow_new(stdout, a->follow, a->json)
 		       : a->connections ? view_conns_new(stdout, a->json, a->filter)
 		       : a->json	? view_json_new(stdout)
@@ -599,7 +614,8 @@ static int run_tui(struct args *a)
 {
 #ifdef TLSVIZ_HAVE_UI
 	struct tui_opts to = { .engine = a->eo, .ascii = a->ascii, .no_color = a->no_color,
-			       .eavesdropper = a->eavesdropper, .layout = a->layout };
+			       .eavesdropper = a->eavesdropper, .layout = a->layout,
+			       .time = a->time };
 
 	to.engine.step = true;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -753,7 +769,7 @@ static int cmd_serve(struct args *a)
 
 int main(int argc, char **argv)
 {
-	struct args a = { .layout = -1 };
+	struct args a = { .layout = -1, .time = -1 };
 	int first = 1, rc;
 
 	a.cmd = &cmds[0];

@@ -231,6 +231,21 @@ static void key_keylog(struct ui *u, int ch)
 	u->input[0] = '\0';
 }
 
+/* t: the Stages pane's time column, the next way round. */
+static void key_time(struct ui *u, int ch)
+{
+	static const char *const said[] = {
+		[TIME_NONE] = "no times", [TIME_REL] = "times since the connection's first packet",
+		[TIME_DELTA] = "times since the row above (round trips on the server's answers)",
+		[TIME_ABS] = "capture times (UTC)",
+	};
+
+	(void)ch;
+	u->time = u->time == TIME_NONE ? TIME_REL : u->time == TIME_REL ? TIME_DELTA : u->time == TIME_DELTA ? TIME_ABS
+														 : TIME_NONE;
+	ui_message(u, "Stages: %s (t: next)", said[u->time]);
+}
+
 /* C: pick a connection. */
 static void key_conn(struct ui *u, int ch)
 {
@@ -274,6 +289,8 @@ static const struct tui_key table[] = {
 	{ .keycode = 'b', .name = "b", .handler = key_prev },
 	{ .keycode = 'r', .name = "r", .help = "restart with a new session", .handler = key_restart },
 	{ .keycode = 'e', .name = "e", .help = "toggle eavesdropper / insider view", .handler = key_view },
+	{ .keycode = 't', .name = "t", .help = "Stages: a time column: since the start, delta to the row above (with round trips), UTC, none",
+	  .handler = key_time },
 	{ .keycode = '\t', .name = "tab, S-tab", .help = "focus the next / previous pane", .handler = key_focus },
 	{ .keycode = KEY_BTAB, .name = "S-tab", .handler = key_focus },
 	{ .keycode = KEY_UP, .name = "Up/Down, k/j", .help = "move inside the pane", .handler = key_pane },

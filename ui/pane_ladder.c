@@ -233,6 +233,79 @@ static void row_text(struct ui *u, const struct lrow *r, char *text, size_t cap,
 	}
 }
 
+/* The capture time of a row (0: none): a stage's begin, an item's event. */
+static uint64_t row_ts(struct ui *u, const struct lrow *r)
+{
+	struct event buf;
+	const struct event *e = NULL;
+
+	if (r->kind == LR_STAGE) {
+		size_t b = u->stages[r->stage].ev_begin;
+
+		e = b != SIZE_MAX ? hist_get(u, b) : NULL;
+	} else if (r->kind == LR_ITEM) {
+		e = hist_view(u, (size_t)r->ev, &buf);
+		if (e && e->type == EV_UI_RUN)
+			e = NULL;
+	}
+	return e ? e->ts_us : 0;
+}
+
+/* The connection's first time: its first event's. */
+static uint64_t conn_t0(struct ui *u)
+{
+	for (size_t i = 0; i < u->nev && i < 64; i++) {
+		const struct event *e = hist_get(u, i);
+
+		if (e && e->type != EV_UI_RUN && e->ts_us && e->type != EV_NOTE)
+			return e->ts_us;
+	}
+	return 0;
+}
+
+/* The time column's text for row i ("" none); its width is time_width(). */
+static void time_text(struct ui *u, int i, char *out, size_t cap)
+{
+	uint64_t ts = row_ts(u, &rows[i]), prev = 0;
+	char full[40];
+
+	out[0] = '\0';
+	if (!ts)
+		return;
+	if (u->time == TIME_DELTA) {
+		for (int j = i - 1; j >= 0 && j >= i - 256 && !prev; j--)
+			prev = row_ts(u, &rows[j]);
+		event_time_text(out, cap, TIME_DELTA, ts, prev ? prev : ts);
+	} else if (u->time == TIME_ABS) {
+		event_time_text(full, sizeof full, TIME_ABS, ts, 0);
+		snprintf(out, cap, "%s", full + 11); /* the time of day; the date is on the status line's file */
+	} else {
+		event_time_text(out, cap, TIME_REL, ts, conn_t0(u));
+	}
+}
+
+/* The time column's width in pane p: none when it would take more than a third. */
+static int time_width(const struct ui *u, const struct pane *p)
+{
+	int w = u->time == TIME_NONE ? 0 : u->time == TIME_ABS ? 16 : 11;
+
+	return 3 * w <= p->w ? w : 0;
+}
+
+/* A server stage that answers a round trip: " (round trip 1: 0.210 ms)" (deltas shown only: in the
+ * other modes the title keeps the room). */
+static void rt_text(struct ui *u, const struct lrow *r, char *out, size_t cap)
+{
+	size_t f = u->stages[r->stage].ev_final;
+	const struct event *e = u->time == TIME_DELTA && f != SIZE_MAX ? hist_get(u, f) : NULL;
+	char d[32];
+
+	out[0] = '\0';
+	if (e && e->type == EV_STAGE && e->u.stage.round_trip && e->u.stage.rtt_us && e->dir == DIR_S2C)
+		snprintf(out, cap, " (round trip %u: %s)", e->u.stage.round_trip,
+			 event_duration_text(d, sizeof d, e->u.stage.rtt_us));
+}
+
 /* Build the rows: reached stages with their items, then (live) the
  * planned ones not reached yet. */
 static int build(struct ui *u)
@@ -353,17 +426,28 @@ static void sync_cursor(struct ui *u, struct pane *p, int nrows)
 }
 
 /* One ladder row: |-- title --->| or |<-- title ---|, items under it. */
-static void draw_row(struct ui *u, struct pane *p, int y, const struct lrow *r, bool sel)
+static void draw_row(struct ui *u, struct pane *p, int y, int i, bool sel)
 {
+	const struct lrow *r = &rows[i];
 	WINDOW *w = p->win;
-	int W = p->w - 3, inner = W - 2;
+	int tw = time_width(u, p);
+	int W = p->w - 3 - tw, inner = W - 2;
 	bool cur_stage = r->kind == LR_STAGE && r->stage + 1 == u->nstages && !u->eng_done;
 	attr_t a = r->kind == LR_FUTURE ? draw_attr(u, R_DIM) : cur_stage ? draw_attr(u, R_CURRENT) : A_NORMAL;
-	int x = 2;
-	char text[256];
+	int x = 2 + tw;
+	char text[256], when[40], rt[64], mk[96];
 	const char *marker;
 
 	row_text(u, r, text, sizeof text, &marker);
+	if (tw) {
+		time_text(u, i, when, sizeof when);
+		draw_fmt(w, y, 1, tw, draw_attr(u, R_DIM), "%*s", tw - 1, when);
+		if (r->kind == LR_STAGE) {
+			rt_text(u, r, rt, sizeof rt);
+			snprintf(mk, sizeof mk, "%s%s", marker, rt);
+			marker = mk;
+		}
+	}
 
 	if (sel)
 		a |= A_REVERSE;
@@ -424,12 +508,16 @@ static void ladder_draw(struct ui *u, struct pane *p)
 	sync_cursor(u, p, n);
 	top = pane_scroll(p, ih);
 	select_row(u, p, n);
-	draw_str(p->win, 1, 2, p->w - 4, "Client", A_BOLD | (u->color ? COLOR_PAIR(R_CLIENT) : 0));
+	if (time_width(u, p))
+		draw_fmt(p->win, 1, 1, time_width(u, p), A_BOLD, "%*s", time_width(u, p) - 1,
+			 u->time == TIME_DELTA ? "delta s" : u->time == TIME_ABS ? "UTC" : "s");
+	draw_str(p->win, 1, 2 + time_width(u, p), p->w - 4, "Client",
+		 A_BOLD | (u->color ? COLOR_PAIR(R_CLIENT) : 0));
 	draw_str(p->win, 1, p->w - 8, 6, "Server", A_BOLD | (u->color ? COLOR_PAIR(R_SERVER) : 0));
 	if (!n)
 		draw_str(p->win, 2, 2, p->w - 4, u->eng ? "waiting for the first stage..." : "no session", A_DIM);
 	for (int i = 0; i < ih && top + i < n; i++)
-		draw_row(u, p, 2 + i, &rows[top + i], top + i == p->cur);
+		draw_row(u, p, 2 + i, top + i, top + i == p->cur);
 }
 
 /* Not on screen: the stage picked with n/p still selects its record. */

@@ -763,6 +763,7 @@ int tui_run(const struct tui_opts *o)
 	u->facts_ev = u->held_begin = SIZE_MAX;
 	u->zoom = -1;
 	u->view = o->eavesdropper ? VIEW_EAVESDROPPER : VIEW_INSIDER;
+	u->time = o->time < 0 ? TIME_NONE : (enum time_mode)o->time;
 	layout_defaults(&u->lay);
 	(void)layout_load(&u->lay, u->lay_msg, sizeof u->lay_msg); /* a bad line: said once started */
 	if (o->layout >= 0 && o->layout < LAYOUT_N)

@@ -13,6 +13,7 @@ struct tui_opts {
 	bool no_color;
 	bool eavesdropper; /* start in the eavesdropper view (--view eavesdropper) */
 	int layout;        /* --layout: tui_layout_by_name's value, or -1 for the saved one */
+	int time;          /* --time: the Stages pane's time column to start with (enum time_mode), -1: none */
 };
 
 /* Run the interactive visualizer until the user quits; restores the terminal

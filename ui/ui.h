@@ -265,6 +265,7 @@ struct ui {
 	char msg[512];
 	char fatal[512];    /* printed after the terminal is restored */
 	bool ascii, color;
+	enum time_mode time; /* t: the Stages pane's time column (none, since the connection's start, delta, UTC) */
 	int rows, cols;
 	struct pane panes[NPANES];
 };

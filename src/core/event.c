@@ -3,6 +3,7 @@
 
 #include "core/err.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -276,6 +277,47 @@ uint64_t event_now_us(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+char *event_time_text(char *out, size_t cap, enum time_mode mode, uint64_t ts_us, uint64_t base_us)
+{
+	uint64_t d = ts_us >= base_us ? ts_us - base_us : base_us - ts_us;
+	const char *sign = ts_us >= base_us ? "" : "-";
+	time_t t = (time_t)(ts_us / 1000000u);
+	struct tm tm;
+
+	if (!cap)
+		return out;
+	out[0] = '\0';
+	switch (mode) {
+	case TIME_REL:
+		snprintf(out, cap, "%s%llu.%06llu", sign, (unsigned long long)(d / 1000000u),
+			 (unsigned long long)(d % 1000000u));
+		break;
+	case TIME_DELTA:
+		snprintf(out, cap, "%s%llu.%06llu", ts_us >= base_us ? "+" : "-", (unsigned long long)(d / 1000000u),
+			 (unsigned long long)(d % 1000000u));
+		break;
+	case TIME_ABS:
+		if (gmtime_r(&t, &tm))
+			snprintf(out, cap, "%04d-%02d-%02d %02d:%02d:%02d.%06llu", tm.tm_year + 1900, tm.tm_mon + 1,
+				 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned long long)(ts_us % 1000000u));
+		break;
+	case TIME_NONE:
+		break;
+	}
+	return out;
+}
+
+char *event_duration_text(char *out, size_t cap, uint64_t us)
+{
+	if (us < 1000)
+		snprintf(out, cap, "%llu us", (unsigned long long)us);
+	else if (us < 1000000)
+		snprintf(out, cap, "%.3f ms", us / 1e3);
+	else
+		snprintf(out, cap, "%.2f s", us / 1e6);
+	return out;
 }
 
 static void tee_emit(struct sink *self, const struct event *ev)

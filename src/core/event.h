@@ -165,6 +165,13 @@ struct ev_stage {
 				    bytes the sender wrote before this flight */
 	uint64_t peer_off;       /* live: the bytes the other side had written
 				    when this flight reached its gate */
+	/* final only: the round trip this flight is part of (1: the first
+	   exchange after TCP's handshake; 0: none, e.g. TCP's handshake). A
+	   client flight after a server flight begins one; the server's next
+	   flight answers it, and for that flight rtt_us is the time since the
+	   client flight began (0: not known, or a flight of it was held). */
+	uint32_t round_trip;
+	uint64_t rtt_us;
 };
 
 /* The key exchange a connection used (RFC 8446 4.2.9 names the PSK modes). */
@@ -281,6 +288,19 @@ const char *kx_name(enum kx k);
 const char *owner_name(enum owner o);
 /* Microseconds since the epoch, wall clock. */
 uint64_t event_now_us(void);
+
+/* How a view writes an event's time (--time, the TUI's t). */
+enum time_mode {
+	TIME_NONE = 0,
+	TIME_REL,   /* seconds since a base (the first packet): "0.000210" */
+	TIME_DELTA, /* seconds since the previous item: "+0.000105" */
+	TIME_ABS,   /* UTC: "2026-12-02 19:08:50.123456" */
+};
+/* ts_us as mode says into out ("" for TIME_NONE); base_us is the start for
+ * TIME_REL and the previous item for TIME_DELTA. Returns out. */
+char *event_time_text(char *out, size_t cap, enum time_mode mode, uint64_t ts_us, uint64_t base_us);
+/* "12 us", "0.210 ms", "1.52 s": a duration for people. Returns out. */
+char *event_duration_text(char *out, size_t cap, uint64_t us);
 
 /* A sink that fans out to up to SINK_TEE_MAX sinks, in order. */
 #define SINK_TEE_MAX 4

@@ -283,6 +283,28 @@ static void eve_title_of(const struct sstage *s, char *out, size_t cap)
 		snprintf(out, cap, "nothing on the wire");
 }
 
+/* The round trip a finished flight is part of (see ev_stage). */
+static void round_trip_of(struct sconn *c, const struct sstage *s, struct ev_stage *out)
+{
+	if (s->syn && !s->nparts) { /* TCP's own handshake: the next client flight begins round trip 1 */
+		c->rt_last = DIR_NONE;
+		return;
+	}
+	if (s->dir == DIR_C2S && c->rt_last != DIR_C2S) {
+		c->rt++;
+		c->rt_t0 = s->ts_us;
+		c->rt_held = s->held;
+	} else if (s->dir == DIR_S2C && c->rt_last == DIR_C2S && c->rt) {
+		c->rt_held |= s->held;
+		if (!c->rt_held && s->ts_us >= c->rt_t0)
+			out->rtt_us = s->ts_us - c->rt_t0;
+	}
+	if (s->dir == DIR_C2S)
+		c->rt_held |= s->held;
+	out->round_trip = c->rt;
+	c->rt_last = s->dir;
+}
+
 /* Finish the current stage: compute its texts and emit the final event. */
 static void stage_finish(struct story *st, struct sconn *c)
 {
@@ -333,6 +355,7 @@ static void stage_finish(struct story *st, struct sconn *c)
 	ev.u.stage.held = false;
 	ev.u.stage.has_bytes = s->has_bytes;
 	ev.u.stage.stream_off = s->stream_off;
+	round_trip_of(c, s, &ev.u.stage);
 	story_out(st, &ev);
 }
 

@@ -71,6 +71,12 @@ struct sconn {
 	int nocc;
 	struct pkey *keys;
 	uint8_t fin;
+	/* round trips: a client flight after a server flight (or the first one
+	   after TCP's handshake) begins one; the server's next flight answers it */
+	uint32_t rt;              /* round trips begun */
+	uint64_t rt_t0;           /* when the current one's client flight began */
+	bool rt_held;             /* a flight of it waited at a gate: no time for it */
+	enum dir rt_last;         /* the direction of the last flight (DIR_NONE: none yet) */
 };
 
 /* What the story keeps per connection id. */

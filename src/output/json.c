@@ -117,6 +117,10 @@ static void json_stage(struct jsonw *w, const struct ev_stage *st)
 	json_str(w, "eavesdropper", st->eavesdropper);
 	if (st->held)
 		json_bool(w, "held", true);
+	if (st->final) {
+		json_int(w, "round_trip", st->round_trip);
+		json_int_if(w, "rtt_us", st->rtt_us, st->rtt_us);
+	}
 }
 
 /* The facts members; null where not known. */

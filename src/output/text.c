@@ -17,7 +17,24 @@ struct text_view {
 	struct view_base base;
 	FILE *out;
 	struct view_opts o;
+	uint64_t t_base, t_prev; /* the first packet's time; the last item printed with a time */
+	bool t_have;
 };
+
+/* " at 0.000210 (+0.000105)": when the item was captured (--time), "" without. */
+static const char *text_when(struct text_view *v, uint64_t ts, char *out, size_t cap)
+{
+	char a[40], d[40];
+
+	out[0] = '\0';
+	if (v->o.time == TIME_NONE || !v->t_have)
+		return out;
+	event_time_text(a, sizeof a, v->o.time == TIME_ABS ? TIME_ABS : TIME_REL, ts, v->t_base);
+	event_time_text(d, sizeof d, TIME_DELTA, ts, v->t_prev);
+	snprintf(out, cap, " at %s (%s)", a, d);
+	v->t_prev = ts;
+	return out;
+}
 
 static const char *const content_names[] = {
 	[20] = "change_cipher_spec", [21] = "alert", [22] = "handshake",
@@ -79,19 +96,21 @@ static void text_record(struct text_view *v, const struct event *ev)
 {
 	const struct ev_record *r = &ev->u.record;
 	FILE *out = v->out;
+	char when[96];
 
 	fprintf(out, "  record  %s %s, %u bytes", dir_name(ev->dir) ? dir_name(ev->dir) : "",
 		text_ctype(r->content_type), r->length);
 	if (!r->encrypted)
-		fputs(" (plaintext: an eavesdropper reads it)\n", out);
+		fputs(" (plaintext: an eavesdropper reads it)", out);
 	else if (r->decrypted)
-		fprintf(out, " (encrypted on the wire; decrypted: %s, %zu bytes)\n",
+		fprintf(out, " (encrypted on the wire; decrypted: %s, %zu bytes)",
 			text_ctype(r->inner_type), r->plain_len);
 	else if (r->auth_failed)
-		fputs(" (encrypted; AUTHENTICATION FAILED: tampered or wrong key)\n", out);
+		fputs(" (encrypted; AUTHENTICATION FAILED: tampered or wrong key)", out);
 	else
-		fprintf(out, " (encrypted: ciphertext only%s%s)\n",
+		fprintf(out, " (encrypted: ciphertext only%s%s)",
 			r->why_not ? "; " : "", r->why_not ? r->why_not : "");
+	fprintf(out, "%s\n", text_when(v, ev->ts_us, when, sizeof when));
 	if (v->o.hex)
 		text_hexdump(out, r->bytes, r->len);
 }
@@ -188,6 +207,20 @@ static void text_stage(struct text_view *v, const struct event *ev)
 	}
 	if (st->eavesdropper && *st->eavesdropper)
 		text_wrap(out, "     ", st->eavesdropper, strlen(st->eavesdropper));
+	if (v->o.time != TIME_NONE && v->t_have) {
+		char a[40], rtt[32];
+
+		event_time_text(a, sizeof a, v->o.time == TIME_ABS ? TIME_ABS : TIME_REL, ev->ts_us, v->t_base);
+		fprintf(out, "  time    starts at %s%s", a, v->o.time == TIME_ABS ? " UTC" : " s");
+		if (st->round_trip && st->dir == DIR_S2C && st->rtt_us)
+			fprintf(out, "; round trip %u: the server answered %s after the client sent\n", st->round_trip,
+				event_duration_text(rtt, sizeof rtt, st->rtt_us));
+		else if (st->round_trip)
+			fprintf(out, "; round trip %u (the %s sends)\n", st->round_trip,
+				st->dir == DIR_C2S ? "client" : "server");
+		else
+			fputc('\n', out);
+	}
 }
 
 /* The connection's facts, one line. */
@@ -219,6 +252,10 @@ static void text_emit(struct sink *self, const struct event *ev)
 	struct text_view *v = (struct text_view *)self;
 	FILE *out = v->out;
 
+	if (!v->t_have && (ev->type == EV_CONN || ev->type == EV_PACKET)) {
+		v->t_base = v->t_prev = ev->ts_us;
+		v->t_have = true;
+	}
 	switch (ev->type) {
 	case EV_STAGE:
 		text_stage(v, ev);
@@ -228,11 +265,15 @@ static void text_emit(struct sink *self, const struct event *ev)
 			ev->u.conn.server, ev->u.conn.label ? ": " : "", ev->u.conn.label ? ev->u.conn.label : "");
 		break;
 	case EV_PACKET:
-		if (v->o.packets)
-			fprintf(out, "  packet  #%llu %s flags 0x%02x seq %u ack %u, %zu payload bytes\n",
+		if (v->o.packets) {
+			char when[96];
+
+			fprintf(out, "  packet  #%llu %s flags 0x%02x seq %u ack %u, %zu payload bytes%s\n",
 				(unsigned long long)ev->u.packet.frame,
 				dir_name(ev->dir) ? dir_name(ev->dir) : "", ev->u.packet.tcp_flags,
-				ev->u.packet.seq, ev->u.packet.ack, ev->u.packet.payload_len);
+				ev->u.packet.seq, ev->u.packet.ack, ev->u.packet.payload_len,
+				text_when(v, ev->ts_us, when, sizeof when));
+		}
 		break;
 	case EV_GAP:
 		fprintf(out, "  gap     %s: %llu bytes missing at stream offset %llu\n",

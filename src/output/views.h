@@ -10,6 +10,7 @@
 struct view_opts {
 	bool packets;  /* text: one line per TCP packet too */
 	bool hex;      /* text: hex dumps of records */
+	enum time_mode time; /* text: stages, records and packets with their time (--time) */
 };
 
 /* A sink printing one readable block per stage to out. */

@@ -221,7 +221,7 @@ fi
 if run_to_end live --scenario forward-secrecy --capture tap; then
 	tui_keys C
 	wait_screen 5 'Connections \(enter' || fail "(g) C opens no picker"
-	pick=$(tui_screen | grep -E '│ [* ] #[0-9]+ ' | sed -E 's/.*│ [* ] (#[0-9]+ )/\1/; s/  .*//')
+	pick=$(tui_screen | grep -E '│ [* ] #[0-9]+ ' | sed -E 's/.*│ [* ] (#[0-9]+) +/\1 /; s/  .*//')
 	grep -q '^#2 part A: static RSA capture, server key only' <<<"$pick" && pass "(g) #2 is labelled part A" ||
 		fail "(g) no part A label: $pick"
 	grep -q '^#3 part B: this session, server key only' <<<"$pick" && pass "(g) #3 is labelled part B" ||
