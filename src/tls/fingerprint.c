@@ -102,13 +102,13 @@ static int hello_start(struct cursor *c, const uint8_t *msg, size_t len, uint8_t
 	return 0;
 }
 
-/* The extension types of a hello's extensions (if it has any), '-'-joined,
- * GREASE left out; for a ClientHello (g and f given) its supported_groups
- * and ec_point_formats lists into g and f too. */
-static int put_exts(struct cursor *c, struct fp_buf *b, struct fp_buf *g, struct fp_buf *f)
+/* Calls fn for each extension of a hello's extensions block (if it has
+ * any), GREASE types left out, with the extension's body. */
+typedef int (*ext_fn)(void *ctx, uint16_t type, struct cursor *body);
+
+static int each_ext(struct cursor *c, ext_fn fn, void *ctx)
 {
 	struct cursor exts;
-	bool first = true;
 
 	if (!cursor_left(c))
 		return 0;
@@ -119,18 +119,39 @@ static int put_exts(struct cursor *c, struct fp_buf *b, struct fp_buf *g, struct
 
 		TRY(cursor_u16(&exts, "extension_type", &type));
 		TRY(cursor_vec16(&exts, "extension_data", &body));
-		if (names_is_grease(type))
-			continue;
-		if (!first)
-			put_sep(b, '-');
-		put_num(b, type, 0);
-		first = false;
-		if (g && type == 10) /* supported_groups */
-			TRY(put_list(&body, "named_group_list", 2, 2, g));
-		else if (f && type == 11) /* ec_point_formats */
-			TRY(put_list(&body, "ec_point_format_list", 1, 1, f));
+		if (!names_is_grease(type))
+			TRY(fn(ctx, type, &body));
 	}
 	return 0;
+}
+
+/* JA3: the extension types '-'-joined into b; for a ClientHello (g and f
+ * given) its supported_groups and ec_point_formats lists into g and f. */
+struct ja3_exts {
+	struct fp_buf *b, *g, *f;
+	bool first;
+};
+
+static int ja3_ext(void *ctx, uint16_t type, struct cursor *body)
+{
+	struct ja3_exts *x = ctx;
+
+	if (!x->first)
+		put_sep(x->b, '-');
+	put_num(x->b, type, 0);
+	x->first = false;
+	if (x->g && type == 10) /* supported_groups */
+		TRY(put_list(body, "named_group_list", 2, 2, x->g));
+	else if (x->f && type == 11) /* ec_point_formats */
+		TRY(put_list(body, "ec_point_format_list", 1, 1, x->f));
+	return 0;
+}
+
+static int put_exts(struct cursor *c, struct fp_buf *b, struct fp_buf *g, struct fp_buf *f)
+{
+	struct ja3_exts x = { b, g, f, true };
+
+	return each_ext(c, ja3_ext, &x);
 }
 
 int fp_ja3(const uint8_t *msg, size_t len, struct fingerprint *out)
@@ -229,55 +250,56 @@ static int push_vec(struct cursor *c, int w, const char *field, uint16_t *list, 
 	return 0;
 }
 
-/* The extensions block of a hello (client: a ClientHello's, else a ServerHello's). */
-static int ja4_exts(struct cursor *c, bool client, struct hello_facts *h)
+/* JA4: one extension of a hello into h (client: a ClientHello's). */
+struct ja4_exts {
+	struct hello_facts *h;
+	bool client;
+};
+
+static int ja4_ext(void *ctx, uint16_t type, struct cursor *body)
 {
-	struct cursor exts;
+	struct ja4_exts *x = ctx;
+	struct hello_facts *h = x->h;
 
-	if (!cursor_left(c))
-		return 0;
-	TRY(cursor_vec16(c, "extensions", &exts));
-	while (cursor_left(&exts)) {
-		uint16_t type;
-		struct cursor body;
+	TRY(push(h->exts, &h->nexts, type, "extensions"));
+	if (type == EXT_SNI) {
+		h->sni = true;
+	} else if (type == EXT_SIGALGS && x->client) {
+		TRY(push_vec(body, 2, "supported_signature_algorithms", h->sigalgs, &h->nsigalgs));
+	} else if (type == EXT_ALPN && !h->alpn) {
+		struct cursor names, name;
 
-		TRY(cursor_u16(&exts, "extension_type", &type));
-		TRY(cursor_vec16(&exts, "extension_data", &body));
-		if (names_is_grease(type))
-			continue;
-		TRY(push(h->exts, &h->nexts, type, "extensions"));
-		if (type == EXT_SNI) {
-			h->sni = true;
-		} else if (type == EXT_SIGALGS && client) {
-			TRY(push_vec(&body, 2, "supported_signature_algorithms", h->sigalgs, &h->nsigalgs));
-		} else if (type == EXT_ALPN && !h->alpn) {
-			struct cursor names, name;
-
-			TRY(cursor_vec16(&body, "protocol_name_list", &names));
-			if (cursor_left(&names)) {
-				TRY(cursor_vec8(&names, "ProtocolName", &name));
-				h->alpn_len = (uint8_t)cursor_left(&name);
-				TRY(cursor_bytes(&name, "ProtocolName", h->alpn_len, &h->alpn));
-			}
-		} else if (type == EXT_VERSIONS) {
-			uint16_t v, best = 0;
-			uint16_t list[FP_VALUES_MAX];
-			size_t n = 0;
-
-			if (client) {
-				TRY(push_vec(&body, 1, "versions", list, &n));
-			} else {
-				TRY(cursor_u16(&body, "selected_version", &v));
-				TRY(push(list, &n, v, "versions"));
-			}
-			for (size_t i = 0; i < n; i++)
-				if (list[i] > best)
-					best = list[i];
-			if (best)
-				h->version = best;
+		TRY(cursor_vec16(body, "protocol_name_list", &names));
+		if (cursor_left(&names)) {
+			TRY(cursor_vec8(&names, "ProtocolName", &name));
+			h->alpn_len = (uint8_t)cursor_left(&name);
+			TRY(cursor_bytes(&name, "ProtocolName", h->alpn_len, &h->alpn));
 		}
+	} else if (type == EXT_VERSIONS) {
+		uint16_t v, best = 0;
+		uint16_t list[FP_VALUES_MAX];
+		size_t n = 0;
+
+		if (x->client) {
+			TRY(push_vec(body, 1, "versions", list, &n));
+		} else {
+			TRY(cursor_u16(body, "selected_version", &v));
+			TRY(push(list, &n, v, "versions"));
+		}
+		for (size_t i = 0; i < n; i++)
+			if (list[i] > best)
+				best = list[i];
+		if (best)
+			h->version = best;
 	}
 	return 0;
+}
+
+static int ja4_exts(struct cursor *c, bool client, struct hello_facts *h)
+{
+	struct ja4_exts x = { h, client };
+
+	return each_ext(c, ja4_ext, &x);
 }
 
 static const char *ja4_version(uint16_t v)
