@@ -5,7 +5,7 @@
 # harness found a crash (the input is left in the work dir, named crash-*).
 #
 # Usage: scripts/fuzz.sh [-t SECONDS] [-b BUILD_DIR] [-w WORK_DIR] [HARNESS...]
-#   HARNESS: tlsdec capfile keylog reasm story (default: all five)
+#   HARNESS: tlsdec capfile keylog reasm story hello (default: all six)
 #   -t  seconds per harness (default 20; the pre-release run uses -t 300)
 #   -b  fuzz build dir (default build-fuzz in the source tree)
 #   -w  where the growing corpora and crash files go (default a temp dir)
@@ -27,7 +27,7 @@ while getopts "t:b:w:" o; do
 done
 shift $((OPTIND - 1))
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(tlsdec capfile keylog reasm story)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(tlsdec capfile keylog reasm story hello)
 if [ -z "$work" ]; then
 	work=$(mktemp -d /tmp/tlsviz-fuzz.XXXXXX)
 fi

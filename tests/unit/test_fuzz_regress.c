@@ -20,6 +20,7 @@
 #include "../fuzz/fuzz_reasm.c"
 #include "../fuzz/fuzz_tlsdec.c"
 #include "../fuzz/fuzz_story.c"
+#include "../fuzz/fuzz_hello.c"
 
 /* Run fn on every regular file of TLSVIZ_SOURCE_DIR/tests/fuzz/<sub>/<name>;
  * returns how many ran. */
@@ -98,6 +99,12 @@ static void test_story(void **state)
 	replay("story", fuzz_story_one);
 }
 
+static void test_hello(void **state)
+{
+	(void)state;
+	replay("hello", fuzz_hello_one);
+}
+
 /* Findings must be there: an empty regress tree means files went missing. */
 static void test_findings_present(void **state)
 {
@@ -109,6 +116,7 @@ static void test_findings_present(void **state)
 	n += replay_dir("regress", "keylog", fuzz_keylog_one);
 	n += replay_dir("regress", "reasm", fuzz_reasm_one);
 	n += replay_dir("regress", "story", fuzz_story_one);
+	n += replay_dir("regress", "hello", fuzz_hello_one);
 	assert_true(n >= 1);
 }
 
@@ -120,6 +128,7 @@ int main(void)
 		cmocka_unit_test(test_keylog),
 		cmocka_unit_test(test_reasm),
 		cmocka_unit_test(test_story),
+		cmocka_unit_test(test_hello),
 		cmocka_unit_test(test_findings_present),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
