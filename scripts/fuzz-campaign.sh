@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(keylog reasm story tlsdec capfile)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(keylog reasm story tlsdec capfile hello)
 build=$src/build-fuzz
 mkdir -p "$work"
 CC=clang cmake -S "$src" -B "$build" -DTLSVIZ_FUZZ=ON -DTLSVIZ_SANITIZE=ON >"$work/cmake.log" 2>&1 ||
