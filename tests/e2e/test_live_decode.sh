@@ -10,6 +10,7 @@ if [ -z "${TLSVIZ_IN_NETNS:-}" ]; then
   exec env TLSVIZ_IN_NETNS=1 "${ns[@]}" bash "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/probe_capture.sh"
 need tshark dumpcap jq ip xxd
 ip link set lo up || { fail "cannot bring lo up"; done_tests; }
 
@@ -17,13 +18,11 @@ ip link set lo up || { fail "cannot bring lo up"; done_tests; }
 one_case() {
   local tls=$1 body=$2 port=$3; shift 3
   local tag="TLS $tls body $body $*" cap=$T_TMP/$port.pcapng kl=$T_TMP/$port.keys
-  dumpcap -q -i lo -f "tcp port $port" -a duration:60 -w "$cap" 2>"$T_TMP/$port.dc" &
-  local dpid=$!
-  wait_for 10 grep -qs "Capturing on" "$T_TMP/$port.dc" || { fail "$tag: dumpcap did not start"; kill $dpid; return; }
+  probe_capture_start "$cap" "tcp port $port" || { fail "$tag: dumpcap captured no probe"; return; }
   timeout 60 "$TLSVIZ" live --batch --json --capture pcap --tls "$tls" --port "$port" \
     --body-bytes "$body" --keylog "$kl" "$@" >"$T_TMP/$port.json" 2>"$T_TMP/$port.err" ||
-    { fail "$tag: tlsviz failed: $(head -c 300 "$T_TMP/$port.err")"; kill $dpid; return; }
-  sleep 0.3; kill -INT $dpid; wait $dpid 2>/dev/null
+    { fail "$tag: tlsviz failed: $(head -c 300 "$T_TMP/$port.err")"; probe_capture_stop "$cap"; return; }
+  probe_capture_stop "$cap" || fail "$tag: the capture's last probe never came"
   local dir mine theirs follow node0_is_server=0
   follow=$(tshark -n -r "$cap" -o "tls.keylog_file:$kl" -q -z follow,tls,raw,0 2>/dev/null)
   # unindented lines belong to Node 0, tab-indented ones to Node 1

@@ -14,6 +14,7 @@ if [ -z "${TLSVIZ_IN_NETNS:-}" ]; then
 fi
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/probe_capture.sh"
 need tshark dumpcap ip
 
 ip link set lo up || { fail "cannot bring lo up in the namespace"; done_tests; }
@@ -22,20 +23,16 @@ ip link set lo up || { fail "cannot bring lo up in the namespace"; done_tests; }
 live_case() {
   local tls=$1 suite=$2 group=$3 cert=$4 port=$5
   local tag="TLS $tls $suite $group $cert"
-  local cap=$T_TMP/$port.pcapng kl=$T_TMP/$port.keys err=$T_TMP/$port.dumpcap
-  local dpid rc out
+  local cap=$T_TMP/$port.pcapng kl=$T_TMP/$port.keys
+  local rc out
 
-  dumpcap -q -i lo -f "tcp port $port" -a duration:60 -w "$cap.part" 2>"$err" &
-  dpid=$!
-  if ! wait_for 10 grep -qs "Capturing on" "$err"; then
-    fail "$tag: dumpcap did not start: $(cat "$err")"; kill "$dpid" 2>/dev/null; wait "$dpid" 2>/dev/null; return
+  if ! probe_capture_start "$cap.part" "tcp port $port"; then
+    fail "$tag: dumpcap captured no probe: $(cat "$cap.part.dumpcap")"; return
   fi
   timeout 60 "$TLSVIZ" live --batch --capture pcap --tls "$tls" --suite "$suite" --group "$group" \
     --cert-type "$cert" --keylog "$kl" --port "$port" >"$T_TMP/$port.out" 2>"$T_TMP/$port.err"
   rc=$?
-  sleep 0.3 # let the last segments reach the capture
-  kill -INT "$dpid" 2>/dev/null
-  wait "$dpid" 2>/dev/null
+  probe_capture_stop "$cap.part" || fail "$tag: the capture's last probe never came"
   mv "$cap.part" "$cap"
   if [ $rc -ne 0 ]; then
     fail "$tag: tlsviz exited $rc: $(head -c 400 "$T_TMP/$port.err")"; return

@@ -14,9 +14,8 @@ PORT=8443
 cat >"$T_TMP/inner.sh" <<EOF
 ip link set lo up
 cd "$T_TMP"
-dumpcap -q -i lo -f "tcp port $PORT" -w "$T_TMP/oracle.pcapng" -a duration:60 2>"$T_TMP/dumpcap.err" &
-dpid=\$!
-for i in \$(seq 100); do grep -q "Capturing on" "$T_TMP/dumpcap.err" 2>/dev/null && break; sleep 0.1; done
+. "$TLSVIZ_SRC/tests/e2e/probe_capture.sh"
+probe_capture_start "$T_TMP/oracle.pcapng" "tcp port $PORT" || echo "no probe in the capture" >"$T_TMP/probe.err"
 "$TLSVIZ" serve --batch --json --port $PORT --count 2 --timeout 30 --keylog "$T_TMP/serve.keys" \
   >"$T_TMP/serve.json" 2>"$T_TMP/serve.err" &
 spid=\$!
@@ -32,11 +31,10 @@ printf 'GET /from-s_client HTTP/1.0\r\nHost: localhost\r\n\r\n' |
 echo \$? >"$T_TMP/sclient.rc"
 wait \$spid
 echo \$? >"$T_TMP/serve.rc"
-sleep 0.5
-kill \$dpid 2>/dev/null
-wait \$dpid 2>/dev/null
+probe_capture_stop "$T_TMP/oracle.pcapng" || echo "the last probe never came" >>"$T_TMP/probe.err"
 EOF
 timeout 120 "${NS[@]}" bash "$T_TMP/inner.sh"
+[ -s "$T_TMP/probe.err" ] && fail "oracle capture: $(cat "$T_TMP/probe.err")"
 J="$T_TMP/serve.json"
 
 [ "$(cat "$T_TMP/serve.rc" 2>/dev/null)" = 0 ] && pass "serve exits 0 after --count 2" ||
