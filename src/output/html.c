@@ -494,6 +494,18 @@ static void stage_open(FILE *f, const struct hconn *c, const struct event *b)
 		dir_name(e->dir) ? dir_name(e->dir) : "", st->number, st->of);
 	esc(f, st->title ? st->title : "");
 	fprintf(f, " <small>(%s &rarr; %s)</small></h3>\n", side(e->dir), e->dir == DIR_C2S ? "server" : "client");
+	if (c->conn && e->ts_us >= c->conn->ts_us) {
+		char t[40], d[32];
+
+		fprintf(f, "<p class=\"when\">Starts %s s after the connection's first packet",
+			event_time_text(t, sizeof t, TIME_REL, e->ts_us, c->conn->ts_us));
+		if (st->round_trip && e->dir == DIR_S2C && st->rtt_us)
+			fprintf(f, "; round trip %u: the server answered %s after the client sent", st->round_trip,
+				event_duration_text(d, sizeof d, st->rtt_us));
+		else if (st->round_trip)
+			fprintf(f, "; round trip %u", st->round_trip);
+		fputs(".</p>\n", f);
+	}
 	if (st->explain && *st->explain) {
 		fputs("<div class=\"explain\">", f);
 		paragraphs(f, st->explain);

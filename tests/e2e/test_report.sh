@@ -143,4 +143,12 @@ check "report without -o: exit 2 saying so" test $rc -eq 2 -a -n "$(grep -- '-o 
 "$TLSVIZ" report "$CAP/tls13-aes128gcm.pcapng" -o "$T_TMP/nodir/r.html" 2> "$T_TMP/err"; rc=$?
 check "report into a missing folder: exit 2" test $rc -eq 2
 [ -z "$(ls "$T_TMP" | grep '\.html\.')" ] || fail "a temporary report file was left: $(ls "$T_TMP" | grep '\.html\.')"
+# each stage's time and round trip, as batch text says them (test_time.sh holds them against tshark)
+"$TLSVIZ" report "$CAP/tls12-ecdhe-aes128gcm.pcapng" --keylog "$CAP/tls12-ecdhe-aes128gcm.keys" -o "$T_TMP/t12.html" 2>/dev/null
+want=$("$TLSVIZ" replay "$CAP/tls12-ecdhe-aes128gcm.pcapng" --keylog "$CAP/tls12-ecdhe-aes128gcm.keys" --batch 2>/dev/null |
+  sed -n 's/^  time    starts at \([0-9.]*\) s; \(round trip [0-9]*: the server answered .* after the client sent\)$/\1 \2/p')
+got=$(grep -o '<p class="when">Starts [0-9.]* s after the connection.s first packet; round trip [0-9]*: the server answered [^<]* after the client sent' \
+  "$T_TMP/t12.html" | sed 's/.*Starts \([0-9.]*\) s after [^;]*; /\1 /')
+check "report: each server flight's start and round trip as batch text says ($(wc -l <<<"$want") of them)" \
+  test -n "$want" -a "$got" = "$want" -a "$(wc -l <<<"$want")" -ge 3
 done_tests
