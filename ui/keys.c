@@ -272,6 +272,7 @@ static void key_conv(struct ui *u, int ch)
 	(void)ch;
 	u->conv_open = true;
 	u->conv_top = 0;
+	u->conv_hit = -1;
 }
 
 /* q: quit. */
@@ -321,7 +322,7 @@ static const struct tui_key table[] = {
 	{ .keycode = 'C', .name = "C", .help = "the connection table: server name, version, bytes, start, duration, JA4; o sorts by the next column, O reverses, left/right scroll, f filters, enter opens", .handler = key_conn },
 	{ .keycode = 'S', .name = "S", .help = "pick a scenario (hrr, tamper, ...): restarts the session", .handler = key_scenario },
 	{ .keycode = 's', .name = "s", .help = "save the capture (pcapng with keys)", .handler = key_save },
-	{ .keycode = 'F', .name = "F", .help = "follow: the connection's decrypted conversation, turn by turn", .handler = key_conv },
+	{ .keycode = 'F', .name = "F", .help = "follow: the connection's decrypted conversation, turn by turn; / searches it, n/N go on", .handler = key_conv },
 	{ .keycode = 'R', .name = "R", .help = "save an HTML report of the connection, as the view shows it", .handler = key_save },
 	{ .keycode = 'L', .name = "L", .help = "load a key log file", .handler = key_keylog },
 	{ .keycode = '?', .name = "?", .help = "this help", .handler = key_help },

@@ -326,7 +326,8 @@ static void draw_bottom(struct ui *u)
 	}
 	if (u->prompt) {
 		draw_fmt(stdscr, y, 0, u->cols - 1, A_BOLD, "%s%s_",
-			 u->prompt == PROMPT_SEARCH ? "search (hex or text): "
+			 u->prompt == PROMPT_SEARCH && u->conv_open ? "search the conversation (text): "
+			 : u->prompt == PROMPT_SEARCH ? "search (hex or text): "
 			 : u->prompt == PROMPT_SAVE ? "save capture with keys as (enter: save, esc: cancel): "
 			 : u->prompt == PROMPT_REPORT ? "save an HTML report of this connection as (enter: save, esc: cancel): "
 						    : "key log file: ",
@@ -466,7 +467,10 @@ static void prompt_key(struct ui *u, int ch)
 		}
 		if (!u->input_len)
 			return;
-		if (k == PROMPT_SEARCH) {
+		if (k == PROMPT_SEARCH && u->conv_open) {
+			u->conv_hit = -1;
+			conv_search(u, u->input, true);
+		} else if (k == PROMPT_SEARCH) {
 			ui_search(u, u->input);
 		} else if (k == PROMPT_REPORT) {
 			ui_save_report(u, u->input);

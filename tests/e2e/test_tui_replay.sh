@@ -114,6 +114,27 @@ if run_tui replay "$CAP/tls13-aes128gcm.pcapng" --keylog "$CAP/tls13-aes128gcm.k
 	on_screen 'client -> server, 44 bytes in 1 record  \[HTTP request: GET /hello.txt\]' &&
 		on_screen 'Host: localhost\\r' && on_screen 'server -> client, 130 bytes' &&
 		pass "F: the decrypted conversation, HTTP summarised, CR shown as \\r" || { fail "F"; screen >&2; }
+	# / searches the conversation (as many lines as tshark's follow has with the text), n and N go on
+	want=$(tshark -r "$CAP/tls13-aes128gcm.pcapng" -o "tls.keylog_file:$CAP/tls13-aes128gcm.keys" -q \
+		-z follow,tls,ascii,0 2>/dev/null | grep -ci 'http/1')
+	tm send-keys -t tv / h t t p / 1 Enter
+	wait_for 5 on_screen "match 1 of $want for 'http/1'" && pass "F /: match 1 of $want (tshark's follow has $want lines)" ||
+		fail "F /: $(screen | tail -1)"
+	tm send-keys -t tv n
+	wait_for 5 on_screen "match 2 of $want for 'http/1' \(n" && on_screen 'HTTP/1\.0 200 ok' &&
+		pass "F n: the next match, the response line on screen" || fail "F n: $(screen | tail -1)"
+	tm send-keys -t tv n
+	wait_for 5 on_screen "match 1 of $want for 'http/1', search wrapped" && pass "F n past the last: wraps round" ||
+		fail "F n wrap: $(screen | tail -1)"
+	tm send-keys -t tv N
+	wait_for 5 on_screen "match $want of $want for 'http/1', search wrapped" && pass "F N: the previous, wrapping back" ||
+		fail "F N: $(screen | tail -1)"
+	tm send-keys -t tv / S _ S E R V E R Enter
+	wait_for 5 on_screen "match 1 of 1 for 'S_SERVER'" && on_screen 'served by openssl s_server -WWW' &&
+		pass "F /: case ignored, the server's later turn found" || fail "F / s_server: $(screen | tail -1)"
+	tm send-keys -t tv / z z q Enter
+	wait_for 5 on_screen "'zzq' not found in the conversation" && pass "F /: a missing text is said" ||
+		fail "F / missing: $(screen | tail -1)"
 	keys F e F
 	on_screen 'An eavesdropper sees no plaintext' && ! on_screen 'GET /hello' &&
 		pass "F in the eavesdropper view: no plaintext" || fail "F eavesdropper"
