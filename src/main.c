@@ -485,6 +485,7 @@ static int run_headless(struct args *a, struct sink *view)
 	int rc;
 
 	a->eo.step = a->step;
+	a->eo.no_readback = true; /* only the TUI reads a record again */
 	if (engine_open(&e, &a->eo, view) < 0)
 		return engine_error(NULL);
 	if (engine_start(e) < 0) {

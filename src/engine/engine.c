@@ -570,8 +570,8 @@ int engine_open(struct engine **out, const struct engine_opts *o, struct sink *v
 	e->session_rc = 0;
 	e->ks = keystore_new();
 	e->rs = reasm_new(&engine_reasm_ops, e, 0);
-	e->rr = reread_new();
-	ENSURE_GOTO(e->ks && e->rs && e->rr && e->tap_lock_ok, ERR_NOMEM, "out of memory");
+	e->rr = o->no_readback ? NULL : reread_new();
+	ENSURE_GOTO(e->ks && e->rs && (e->rr || o->no_readback) && e->tap_lock_ok, ERR_NOMEM, "out of memory");
 	if (o->mode == ENGINE_LIVE)
 		TRY_GOTO(engine_open_live(e));
 	else
@@ -1015,6 +1015,7 @@ int engine_record(struct engine *e, uint32_t conn, enum dir d, uint64_t index, s
 	uint64_t keep = e->frame_pos;
 	int rc;
 
+	ENSURE(e->rr, ERR_STATE, "this engine keeps no read-back index (opened with no_readback)");
 	if (e->o.mode == ENGINE_REPLAY) {
 		if (!e->cf2)
 			TRY(capfile_open(&e->cf2, e->o.file, NULL, NULL));

@@ -48,6 +48,9 @@ struct engine_opts {
 				    connection's stages, so every stage event
 				    carries the final total in `of` */
 	bool no_story;           /* no stage events (a plaintext export only) */
+	bool no_readback;        /* keep no index for engine_record (headless
+				    runs: only the TUI reads a record again;
+				    the index costs ~5 kB per connection) */
 };
 
 struct engine_status {
