@@ -88,7 +88,7 @@ timeout 60 "$TLSVIZ" record -w "$ONE" > /dev/null 2>&1 && timeout 120 $PY "$TLSV
 timeout 300 /usr/bin/time -o "$T_TMP/time" -f '%M' "$TLSVIZ" replay "$F" --connections --json > "$T_TMP/many.jsonl" 2> "$T_TMP/err"
 rc=$? peak=$(tail -1 "$T_TMP/time")
 rows=$(grep -c connection_summary "$T_TMP/many.jsonl")
-lim=$((160 * 1024)); asan_build && lim=$((1024 * 1024)) # ASan's shadow memory and quarantine
+lim=$((64 * 1024)); asan_build && lim=$((1024 * 1024)) # ASan's shadow memory and quarantine
 if [ $rc -eq 0 ] && [ "$rows" -eq $N ] && [ "$(jq -r .decrypted "$T_TMP/many.jsonl" | sort -u)" = yes ] && [ "$peak" -lt $lim ]; then
   pass "$N connections: $N rows, all decrypted, peak RSS $((peak / 1024)) MB"
 else
