@@ -110,59 +110,119 @@ static void build(struct ui *u)
 				    : "No decrypted application data in this connection yet (without its keys, L loads a key log).");
 }
 
-/* Draws line l at row y of w, the first match of q shown reversed. */
-static void draw_hit_line(WINDOW *w, int y, int iw, const char *l, const char *q, attr_t a)
+/* Rows of the conversation on screen: the overlay is the screen less the
+ * status and bottom lines, less its border. */
+static int conv_rows(const struct ui *u)
 {
-	const char *m = strcasestr(l, q);
-	size_t ql = strlen(q);
-	char part[1024];
-	int x = 2;
-
-	if (!m || !ql || (size_t)(m - l) >= sizeof part) {
-		draw_str(w, y, 2, iw, l, a);
-		return;
-	}
-	snprintf(part, sizeof part, "%.*s", (int)(m - l), l);
-	x += draw_str(w, y, x, iw, part, a);
-	snprintf(part, sizeof part, "%.*s", (int)ql, m);
-	x += draw_str(w, y, x, iw - (x - 2), part, a | A_REVERSE | A_BOLD);
-	draw_str(w, y, x, iw - (x - 2), m + ql, a);
+	return u->rows > 5 ? u->rows - 4 : 1;
 }
 
+/* Matches are counted in each line from its start, one after the other
+ * without overlapping (the next is looked for after the end of the one
+ * before), so the count, n and N and the highlighting all see the same ones. */
+static const char *conv_match(const char *from, const char *q)
+{
+	return q[0] ? strcasestr(from, q) : NULL;
+}
+
+/* Compares the positions (line a, byte ao) and (line b, byte bo). */
+static int pos_cmp(long a, long ao, long b, long bo)
+{
+	return a != b ? (a < b ? -1 : 1) : ao != bo ? (ao < bo ? -1 : 1) : 0;
+}
+
+/* n, N and the / prompt's Enter: see ui.h. */
 void conv_search(struct ui *u, const char *query, bool forward)
 {
-	long n = (long)u->conv_n, start = u->conv_hit, at = -1, idx = 0, total = 0;
-	bool wrapped = false;
+	const char *q = u->conv_query;
+	size_t ql;
+	long cl, co, total = 0, hit = -1, hit_off = 0, hit_i = 0, first = -1, first_off = 0, last = -1, last_off = 0;
+	int vis = conv_rows(u);
 
 	if (query != u->conv_query)
 		snprintf(u->conv_query, sizeof u->conv_query, "%s", query);
-	if (!u->conv_query[0]) {
+	ql = strlen(q);
+	if (!ql) {
 		ui_message(u, "nothing to search for (/ asks)");
 		return;
 	}
-	for (long k = 1, base = start >= 0 ? start : forward ? -1 : 0; k <= n && at < 0; k++) {
-		long i = ((base + (forward ? k : -k)) % n + n) % n;
+	if (u->conv_hit >= 0 && (size_t)u->conv_hit < u->conv_n) { /* on from the current match */
+		cl = u->conv_hit;
+		co = u->conv_hit_off;
+	} else { /* from the top line shown: forward its first byte counts, backward the lines above it */
+		cl = u->conv_top < (int)u->conv_n ? u->conv_top : (long)u->conv_n - 1;
+		cl = cl < 0 ? 0 : cl;
+		co = forward ? -1 : 0;
+	}
+	for (size_t i = 0; i < u->conv_n; i++) {
+		const char *l = u->conv_lines[i];
 
-		if (strcasestr(u->conv_lines[i], u->conv_query)) {
-			at = i;
-			wrapped = start >= 0 && (forward ? i <= start : i >= start);
+		for (const char *m = conv_match(l, q); m; m = conv_match(m + ql, q)) {
+			long off = m - l;
+			int c = pos_cmp((long)i, off, cl, co);
+
+			total++;
+			if (first < 0)
+				first = (long)i, first_off = off;
+			last = (long)i, last_off = off;
+			if (forward ? c > 0 && hit < 0 : c < 0)
+				hit = (long)i, hit_off = off, hit_i = total;
 		}
 	}
-	if (at < 0) {
+	if (!total) {
 		u->conv_hit = -1;
-		ui_message(u, "'%s' not found in the conversation", u->conv_query);
+		ui_message(u, "'%s' not found in the conversation", q);
 		return;
 	}
-	for (long i = 0; i < n; i++)
-		if (strcasestr(u->conv_lines[i], u->conv_query)) {
-			total++;
-			if (i <= at)
-				idx++;
-		}
-	u->conv_hit = at;
-	u->conv_top = (int)at - 2; /* the draw clamps it */
-	ui_message(u, "match %ld of %ld for '%s'%s (n: next, N: previous)", idx, total, u->conv_query,
-		   wrapped ? ", search wrapped" : "");
+	if (hit < 0) { /* wrapped round: the first (n) or the last (N) */
+		hit = forward ? first : last;
+		hit_off = forward ? first_off : last_off;
+		hit_i = forward ? 1 : total;
+	}
+	ui_message(u, "match %ld of %ld for '%s'%s (n: next, N: previous)", hit_i, total, q,
+		   pos_cmp(hit, hit_off, cl, co) == (forward ? 1 : -1) ? "" : ", search wrapped");
+	u->conv_hit = hit;
+	u->conv_hit_off = hit_off;
+	if (hit < u->conv_top || hit >= u->conv_top + vis)
+		u->conv_top = (int)hit - (vis > 8 ? 2 : 0); /* a little of what leads to it; the draw clamps */
+}
+
+/* draw_str of bytes [from, to) of l, those before skip left out; the
+ * columns drawn. The lines are ASCII (follow_format_turn escapes every
+ * other byte), so a byte is a column. */
+static int draw_part(WINDOW *w, int y, int x, int end, const char *l, size_t from, size_t to, size_t skip, attr_t a)
+{
+	if (from < skip)
+		from = skip;
+	if (from >= to || x >= end)
+		return 0;
+	return draw_str(w, y, x, to - from < (size_t)(end - x) ? (int)(to - from) : end - x, l + from, a);
+}
+
+/* Line l at row y, iw columns from column 2: while a search is on, its
+ * matches underlined and the current one (at byte hit of this line, -1:
+ * not here) reversed; a current match beyond the right edge is brought
+ * into view by starting the line further in, after an ellipsis. */
+static void draw_line(struct ui *u, WINDOW *w, int y, int iw, const char *l, long hit, attr_t a)
+{
+	const char *q = u->conv_hit >= 0 ? u->conv_query : "";
+	size_t ql = strlen(q), len = strlen(l), pos = 0, skip = 0;
+	int x = 2, end = 2 + iw;
+
+	if (hit > iw / 3 && (size_t)hit + ql > (size_t)iw) {
+		skip = (size_t)(hit - iw / 3);
+		x += draw_str(w, y, x, end - x, glyph(u, G_ELLIPSIS), a);
+	}
+	while (pos < len && x < end) {
+		const char *m = conv_match(l + pos, q);
+		size_t ms = m ? (size_t)(m - l) : len, me = m ? ms + ql : len;
+
+		x += draw_part(w, y, x, end, l, pos, ms, skip, a);
+		if (m)
+			x += draw_part(w, y, x, end, l, ms, me, skip,
+				       a | ((long)ms == hit ? A_REVERSE | A_BOLD : A_UNDERLINE));
+		pos = me;
+	}
 }
 
 void conv_draw(struct ui *u)
@@ -175,7 +235,7 @@ void conv_draw(struct ui *u)
 	snprintf(title, sizeof title,
 		 "Conversation of connection #%u (j/k, PgUp/PgDn, g/G, / searches, n/N; F or esc closes)",
 		 (unsigned)u->conn);
-	w = ui_overlay(u, u->rows - 2, u->cols - 2, title);
+	w = ui_overlay(u, conv_rows(u) + 2, u->cols - 2, title);
 	if (!w)
 		return;
 	vis = getmaxy(w) - 2;
@@ -184,16 +244,13 @@ void conv_draw(struct ui *u)
 		u->conv_top = (int)u->conv_n - vis;
 	if (u->conv_top < 0)
 		u->conv_top = 0;
+	if ((size_t)u->conv_hit >= u->conv_n)
+		u->conv_hit = -1; /* the lines changed under it (also: none) */
 	for (int r = 0; r < vis && (size_t)(u->conv_top + r) < u->conv_n; r++) {
 		const char *l = u->conv_lines[u->conv_top + r];
-		attr_t a = !strncmp(l, "-- ", 3) ? A_BOLD : A_NORMAL;
 
-		if (u->conv_hit == u->conv_top + r)
-			draw_hit_line(w, r + 1, iw, l, u->conv_query, a);
-		else if (u->conv_query[0] && strcasestr(l, u->conv_query))
-			draw_str(w, r + 1, 2, iw, l, a | A_UNDERLINE);
-		else
-			draw_str(w, r + 1, 2, iw, l, a);
+		draw_line(u, w, r + 1, iw, l, u->conv_hit == u->conv_top + r ? u->conv_hit_off : -1,
+			  !strncmp(l, "-- ", 3) ? A_BOLD : A_NORMAL);
 	}
 	if ((size_t)vis < u->conv_n)
 		draw_fmt(w, getmaxy(w) - 1, 2, iw, A_BOLD, " lines %d-%zu of %zu ", u->conv_top + 1,
@@ -222,6 +279,7 @@ void conv_key(struct ui *u, int ch)
 	case 'N': conv_search(u, u->conv_query, false); break;
 	case 'F': case 'q': case 27:
 		u->conv_open = false;
+		u->msg[0] = '\0'; /* a match count means nothing once closed */
 		conv_clear(u);
 		break;
 	default: break;

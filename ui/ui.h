@@ -248,6 +248,7 @@ struct ui {
 	size_t conv_n, conv_cap;
 	char conv_query[256]; /* / in the conversation: what n and N look for */
 	long conv_hit;        /* the line of the current match, -1 none */
+	long conv_hit_off;    /* and its byte in that line */
 	bool picker_shown;
 	bool scen_picker;   /* the scenario picker (S) is open */
 	/* tamper: the byte the attacker flipped (an EV_NOTE with its offset) */
@@ -285,8 +286,9 @@ void picker_filter_apply(struct ui *u);
 /* ---- follow.c: F, the conversation of the selected connection ---- */
 void conv_draw(struct ui *u);
 void conv_key(struct ui *u, int ch);
-/* The conversation's search (its / prompt's enter): the next line holding
- * query after the current match (ASCII case ignored), wrapping round. */
+/* The conversation's search: the next (forward) or previous match of query
+ * after the current one, or from the top line shown when there is none (the
+ * / prompt's enter clears it); ASCII case ignored, wrapping round. */
 void conv_search(struct ui *u, const char *query, bool forward);
 void conv_free(struct ui *u);
 
