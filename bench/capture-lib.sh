@@ -1,5 +1,6 @@
 # Sourced by the bench scripts: bench_capture makes a TLS 1.3 capture of one
-# HTTPS download between OpenSSL peers in a private network namespace.
+# HTTPS download between OpenSSL peers in a private network namespace;
+# bench_capture_conns one of many short connections (curl to s_server).
 
 # bench_capture SUITE BYTES WWWDIR OUTPREFIX SRCDIR [MAX_SEND_FRAG]
 #   SUITE: aes128gcm or chacha20. Serves WWWDIR/big.bin (BYTES random bytes,
@@ -65,4 +66,51 @@ bench_capture() {
 	INNER
 	mv "$out.pcapng.tmp" "$out.pcapng"
 	rm -f "$out.pcapng.tmp.log"
+}
+
+# bench_capture_conns N OUTPREFIX SRCDIR
+#   N real TLS connections on lo inside `unshare -n` (root) or `unshare -rn`:
+#   openssl s_server -WWW (it answers HTTP/1.0 and closes, so each request
+#   is a connection of its own) and curl fetching hello.txt?a=[1-N/2] with
+#   TLS 1.3, then ?b=[1-rest] with TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256,
+#   --no-sessionid (every one a full handshake). Each curl run is bounded
+#   to 50 s; dumpcap (tests/e2e/probe_capture.sh: started and stopped on a
+#   UDP probe seen in the file) stops by itself after 120 s. The server
+#   writes the key log. Writes OUTPREFIX.pcapng (renamed from a temp name
+#   when complete) and OUTPREFIX.keys (0600); the caller checks the count.
+bench_capture_conns() {
+	local n=$1 out=$2 src=$3 ns=(unshare -n)
+	[ "$(id -u)" -eq 0 ] || ns=(unshare -rn)
+	rm -f "$out.keys" "$out.pcapng.tmp"
+	(umask 077 && : >"$out.keys")
+	"${ns[@]}" bash -s -- "$n" "$out.pcapng.tmp" "$out.keys" "$src" <<-'INNER'
+		set -u
+		n=$1 out=$2 keys=$3 src=$4
+		cap=$src/captures
+		. "$src/tests/e2e/probe_capture.sh"
+		ip link set lo up
+		www=$(mktemp -d)
+		echo hello >"$www/hello.txt"
+		probe_capture_start "$out" 'tcp port 4433' || { echo "bench: dumpcap captured no probe" >&2; exit 1; }
+		(cd "$www" && exec timeout 110 openssl s_server -quiet -WWW -accept 127.0.0.1:4433 \
+			-cert "$cap/rsa-server.crt" -key "$cap/rsa-server.key" -keylogfile "$keys") >/dev/null 2>&1 &
+		sv=$!
+		for i in $(seq 50); do ss -ltn 2>/dev/null | grep -q '127.0.0.1:4433 ' && break; sleep 0.1; done
+		h=$((n / 2))
+		timeout 50 curl -s --no-sessionid --tlsv1.3 --cacert "$cap/test-ca.crt" \
+			"https://localhost:4433/hello.txt?a=[1-$h]" >/dev/null || echo "bench: curl (TLS 1.3) exit $?" >&2
+		timeout 50 curl -s --no-sessionid --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256 \
+			--cacert "$cap/test-ca.crt" "https://localhost:4433/hello.txt?b=[1-$((n - h))]" >/dev/null ||
+			echo "bench: curl (TLS 1.2) exit $?" >&2
+		kill "$sv" 2>/dev/null
+		wait "$sv" 2>/dev/null
+		rm -rf "$www"
+		probe_capture_stop "$out" || { echo "bench: the last probe never came" >&2; exit 1; }
+		grep -q "received/dropped on interface .*: [0-9]*/0 " "$out.dumpcap" ||
+			{ echo "bench: dumpcap dropped packets: $(grep -i drop "$out.dumpcap")" >&2; exit 1; }
+	INNER
+	local rc=$?
+	rm -f "$out.pcapng.tmp.dumpcap"
+	[ $rc -eq 0 ] || return $rc
+	mv "$out.pcapng.tmp" "$out.pcapng"
 }
