@@ -119,7 +119,9 @@ static void on_wire(void *ctx, enum dir d, const uint8_t *b, size_t len)
 
 		if (off + 5 + rl > len)
 			break;
-		if (type == 22 && b[off + 5] == 1 && d == DIR_C2S && rl >= 4 + 2 + 32) {
+		/* the first ClientHello only: the client's encrypted TLS 1.2 Finished is
+		   a type-22 record too, whose first byte (the explicit nonce's) may be 1 */
+		if (type == 22 && b[off + 5] == 1 && d == DIR_C2S && rl >= 4 + 2 + 32 && !c->have_cr) {
 			memcpy(c->cr, b + off + 11, 32);
 			c->have_cr = true;
 		} else if (type == 22 && b[off + 5] == 2 && d == DIR_S2C && rl >= 4 + 2 + 32 && !c->have_sr) {
