@@ -38,7 +38,7 @@
 
 struct fingerprint {
 	char full[FP_FULL_MAX]; /* "771,4865-4866,0-23-65281,29-23,0" */
-	char hash[40];          /* JA3(S): MD5 of full, lowercase hex;
+	char hash[64];          /* JA3(S): MD5 of full, lowercase hex;
 				   JA4(S): "t13d1516h2_8daaf6152771_e5627efa2ab1" */
 };
 
